@@ -1,0 +1,40 @@
+package dev.dbtplatform.contract;
+
+/**
+ * Environment variables and paths through which the operator configures the programs it runs in
+ * pods. Paths are absolute inside the pod; the one-machine node maps them to local folders.
+ */
+public final class RuntimeEnv {
+  private RuntimeEnv() {}
+
+  /** JSON of {@link RunConfig}: what to run. Holds no secret. */
+  public static final String RUN_CONFIG = "DBT_PLATFORM_RUN_CONFIG";
+  /** The run volume: checkout, step logs, artifacts and the run summary. */
+  public static final String WORKSPACE = "DBT_PLATFORM_WORKSPACE";
+  /** Folder with one file per key of the warehouse Secret. */
+  public static final String WAREHOUSE_DIR = "DBT_PLATFORM_WAREHOUSE_DIR";
+  /** Optional folder with the project's git credentials Secret (username, password or token). */
+  public static final String GIT_CREDENTIALS_DIR = "DBT_PLATFORM_GIT_CREDENTIALS_DIR";
+  /** Where the program writes its short result for the operator (the pod's terminationMessagePath). */
+  public static final String TERMINATION_LOG = "DBT_PLATFORM_TERMINATION_LOG";
+  /** Where to find the dbt executable; defaults to {@code dbt} on the PATH. */
+  public static final String DBT_EXECUTABLE = "DBT_PLATFORM_DBT_EXECUTABLE";
+
+  /** JSON of {@link FlushConfig}: where the log flush uploads to. */
+  public static final String FLUSH_CONFIG = "DBT_PLATFORM_FLUSH_CONFIG";
+
+  public static final String DEFAULT_WORKSPACE = "/workspace";
+  public static final String DEFAULT_WAREHOUSE_DIR = "/etc/dbt-platform/warehouse";
+  public static final String DEFAULT_GIT_CREDENTIALS_DIR = "/etc/dbt-platform/git";
+  public static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
+
+  /** Kubernetes keeps at most this many bytes of a termination message. */
+  public static final int TERMINATION_MESSAGE_LIMIT = 4096;
+
+  /** Exit codes of the run runtime. */
+  public static final int EXIT_SUCCEEDED = 0;
+  public static final int EXIT_STEP_FAILED = 1;
+  public static final int EXIT_INVALID_CONFIG = 2;
+  public static final int EXIT_TIMED_OUT = 124;
+  public static final int EXIT_TERMINATED = 143;
+}
