@@ -1,0 +1,40 @@
+# dbt-platform: the two commands are `make run` and `make test`; everything else is what they need.
+
+MVN     ?= mvn -B -ntp
+PYTHON  ?= python3
+VENV    := .venv
+# dbt and its adapters, pinned exactly; the run pods of one-machine mode and the tests use them.
+DBT_REQUIREMENTS := python/requirements.txt
+
+.PHONY: run test build venv crds bench clean
+
+## run: build, start the whole platform on this machine and run the sample DbtRuns
+run: build
+	java -cp "$$(cat local/target/classpath.txt):local/target/classes" dev.dbtplatform.local.LocalPlatformMain $(ARGS)
+
+## test: build everything and run every test
+test: venv
+	$(MVN) install
+
+## build: compile and package every module (no tests)
+build: venv
+	$(MVN) -q install -DskipTests
+
+## venv: a Python virtual environment with the pinned dbt
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: $(DBT_REQUIREMENTS)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r $(DBT_REQUIREMENTS)
+	touch $@
+
+## crds: regenerate config/crd/ from the Java types (commit the result)
+crds:
+	$(MVN) -q -pl crds -am install -DskipTests
+	for f in crds/target/classes/META-INF/fabric8/*-v1.yml; do \
+	  cp "$$f" "config/crd/$$(basename "$$f" -v1.yml).yaml"; \
+	done
+
+clean:
+	$(MVN) -q clean
+	rm -rf $(VENV) .local

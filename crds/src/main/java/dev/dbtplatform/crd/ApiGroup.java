@@ -1,0 +1,30 @@
+package dev.dbtplatform.crd;
+
+/** The API group and version of every dbt-platform resource, and the labels they share. */
+public final class ApiGroup {
+  private ApiGroup() {}
+
+  public static final String GROUP = "dbtplatform.dev";
+  public static final String VERSION = "v1alpha1";
+
+  /** Set on everything the operator creates; informers select by it. */
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = "dbt-platform";
+  /** What a created object is for: run, log-flush, develop. */
+  public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+  /** The DbtRun an object belongs to. */
+  public static final String RUN_LABEL = GROUP + "/run";
+
+  /** dbt Cloud style numeric ids, set by the API server; runs created with kubectl go without. */
+  public static final String ACCOUNT_ID_LABEL = GROUP + "/account-id";
+  public static final String PROJECT_ID_LABEL = GROUP + "/project-id";
+  public static final String ENVIRONMENT_ID_LABEL = GROUP + "/environment-id";
+  public static final String JOB_ID_LABEL = GROUP + "/job-id";
+  public static final String RUN_ID_LABEL = GROUP + "/run-id";
+
+  /** The CRD file names the build generates, in the order they are installed. */
+  public static final java.util.List<String> CRD_FILES = java.util.List.of(
+      "dbtprojects.dbtplatform.dev-v1.yml",
+      "dbtenvironments.dbtplatform.dev-v1.yml",
+      "dbtruns.dbtplatform.dev-v1.yml");
+}

@@ -1,0 +1,82 @@
+package dev.dbtplatform.crd;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What to run. Fields left out come from the environment (and its project); fields set here
+ * override them, as the dbt Cloud trigger body's *_override fields do.
+ */
+@ValidationRule(value = "has(self.environmentRef) || has(self.warehouse)",
+    message = "set environmentRef, or warehouse for a run without an environment")
+@ValidationRule(value = "has(self.environmentRef) || has(self.projectRef) || (has(self.git) && has(self.git.url))",
+    message = "set environmentRef, projectRef or git.url so the run knows which code to run")
+public class DbtRunSpec {
+  public enum ReasonCategory { scheduled, api, retry, triggered, other }
+
+  @JsonPropertyDescription("DbtEnvironment to run in; gives the project, warehouse, target, threads and env.")
+  public ObjectRef environmentRef;
+
+  @JsonPropertyDescription("DbtProject whose code to run, for a run without an environment.")
+  public ObjectRef projectRef;
+
+  @JsonPropertyDescription("Git source; fields set here override the project's (ref to run a branch, tag or commit).")
+  public GitSource git;
+
+  @Size(min = 1, max = 50)
+  @JsonPropertyDescription("dbt commands run in order, each starting with 'dbt ', for example 'dbt build --select tag:nightly'.")
+  @ValidationRule(value = "self.all(s, s.matches('^dbt\\\\s+[a-z]'))", message = "every step is a dbt command, like 'dbt build'")
+  @ValidationRule(value = "self == oldSelf", message = "steps cannot change once the run exists; create a new run")
+  public List<String> steps = new ArrayList<>();
+
+  @Pattern("^[A-Za-z0-9_-]+$")
+  @JsonPropertyDescription("dbt target name; overrides the environment's.")
+  public String target;
+
+  @Min(1)
+  @Max(64)
+  @JsonPropertyDescription("dbt threads; overrides the environment's.")
+  public Integer threads;
+
+  @Min(0)
+  @Max(172800)
+  @JsonPropertyDescription("Seconds all steps together may take; 0 or unset means no limit.")
+  public Long timeoutSeconds;
+
+  @Size(max = 100)
+  @JsonPropertyDescription("Environment variables for dbt, added to (and overriding) the environment's.")
+  public List<EnvVarSpec> env = new ArrayList<>();
+
+  @JsonPropertyDescription("Warehouse connection; overrides the environment's.")
+  public WarehouseConnection warehouse;
+
+  @JsonPropertyDescription("Runtime image; overrides the environment's.")
+  public String image;
+
+  @JsonPropertyDescription("CPU and memory of the run pod; overrides the environment's.")
+  public ResourceRequirements resources;
+
+  @JsonPropertyDescription("Set to true to cancel the run: its pod is stopped and the run ends as Cancelled.")
+  @ValidationRule(value = "!oldSelf || self", message = "a cancelled run cannot be resumed")
+  public Boolean cancel;
+
+  @Size(max = 255)
+  @JsonPropertyDescription("Why the run was started, exposed to dbt as DBT_CLOUD_RUN_REASON.")
+  public String runReason;
+
+  @JsonPropertyDescription("Kind of trigger, exposed to dbt as DBT_CLOUD_RUN_REASON_CATEGORY.")
+  public ReasonCategory runReasonCategory;
+
+  @JsonIgnore
+  public boolean isCancelRequested() {
+    return Boolean.TRUE.equals(cancel);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.dbtplatform.crd;
+
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The immutable snapshot of what a run executes: the spec merged with its environment and
+ * project at the moment the run was first reconciled. Later edits to the project or environment
+ * do not change a run in flight.
+ */
+public class ResolvedRun {
+  public String resolvedAt;
+  public String projectName;
+  public String environmentName;
+
+  public String accountId;
+  public String projectId;
+  public String environmentId;
+  public String jobId;
+  public String runId;
+
+  public String gitUrl;
+  public String gitRef;
+  public String subdirectory;
+  public String gitCredentialsSecret;
+
+  public List<String> steps = new ArrayList<>();
+  public String target;
+  public Integer threads;
+  public Long timeoutSeconds;
+  public List<EnvVarSpec> env = new ArrayList<>();
+  public String adapterType;
+  public String warehouseSecret;
+  public String image;
+  public ResourceRequirements resources;
+
+  public String runReason;
+  public String runReasonCategory;
+}

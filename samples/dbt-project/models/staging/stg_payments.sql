@@ -1,0 +1,7 @@
+select
+    id as payment_id,
+    order_id,
+    payment_method,
+    -- amount is stored in cents; the macro comes from the local shop_utils package
+    {{ cents_to_dollars('amount') }} as amount
+from {{ source('shop', 'raw_payments') }}
