@@ -1,0 +1,107 @@
+package dev.dbtplatform.operator;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How the operator runs: what it watches, which images it starts, where logs go.
+ *
+ * @param namespaces namespaces to watch; empty for all
+ * @param runImageRepository run runtime image without tag; the tag is "dbt-" + dbt version
+ * @param defaultDbtVersion dbt version of environments that name none
+ * @param flushImage image of log-flush Jobs
+ * @param objectStore where log-flush Jobs upload
+ * @param runVolumeSize size of each run's volume
+ * @param storageClass storage class of run volumes, null for the cluster default
+ * @param defaultAccountId account of runs that carry no account label
+ * @param startTimeout how long a pod may stay unable to start (image pull, missing Secret) before the run fails
+ * @param timeoutGrace how long past its timeout the operator lets the runtime stop itself before it stops the pod
+ * @param flushBackoff first wait after a failed flush attempt; doubles up to {@code flushBackoffMax}
+ * @param flushBackoffMax longest wait between flush attempts
+ * @param referenceWait how long a run waits for its project or environment to appear
+ * @param metricsPort port of /metrics and /healthz; 0 for any free port, -1 for none
+ */
+public record OperatorConfig(
+    Set<String> namespaces,
+    String runImageRepository,
+    String defaultDbtVersion,
+    String flushImage,
+    ObjectStore objectStore,
+    String runVolumeSize,
+    String storageClass,
+    String defaultAccountId,
+    Duration startTimeout,
+    Duration timeoutGrace,
+    Duration flushBackoff,
+    Duration flushBackoffMax,
+    Duration referenceWait,
+    int metricsPort) {
+
+  /**
+   * @param credentialsSecret Secret in each run namespace with the keys access-key-id and secret-access-key
+   * @param retrySeconds how long one flush attempt retries an unreachable store
+   */
+  public record ObjectStore(String endpoint, String region, String bucket, boolean pathStyle,
+                            String keyPrefix, String credentialsSecret, long retrySeconds) {}
+
+  public static final String ACCESS_KEY_ID_KEY = "access-key-id";
+  public static final String SECRET_ACCESS_KEY_KEY = "secret-access-key";
+
+  public String runImage(String dbtVersion) {
+    return runImageRepository + ":dbt-" + (dbtVersion == null ? defaultDbtVersion : dbtVersion);
+  }
+
+  public static OperatorConfig defaults() {
+    return new OperatorConfig(Set.of(), "dbt-platform/run-runtime", "1.11", "dbt-platform/log-flusher:0.1.0",
+        new ObjectStore(null, "us-east-1", "dbt-platform", false, "", "dbt-platform-object-store", 120),
+        "1Gi", null, "default", Duration.ofMinutes(5), Duration.ofSeconds(30),
+        Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMinutes(2), 8080);
+  }
+
+  /** Reads DBT_PLATFORM_* variables over the defaults. */
+  public static OperatorConfig fromEnv(Map<String, String> env) {
+    OperatorConfig d = defaults();
+    ObjectStore s = d.objectStore();
+    return new OperatorConfig(
+        splitSet(env.get("DBT_PLATFORM_NAMESPACES")),
+        env.getOrDefault("DBT_PLATFORM_RUN_IMAGE_REPOSITORY", d.runImageRepository()),
+        env.getOrDefault("DBT_PLATFORM_DEFAULT_DBT_VERSION", d.defaultDbtVersion()),
+        env.getOrDefault("DBT_PLATFORM_FLUSH_IMAGE", d.flushImage()),
+        new ObjectStore(
+            env.getOrDefault("DBT_PLATFORM_S3_ENDPOINT", s.endpoint()),
+            env.getOrDefault("DBT_PLATFORM_S3_REGION", s.region()),
+            env.getOrDefault("DBT_PLATFORM_S3_BUCKET", s.bucket()),
+            Boolean.parseBoolean(env.getOrDefault("DBT_PLATFORM_S3_PATH_STYLE", String.valueOf(s.pathStyle()))),
+            env.getOrDefault("DBT_PLATFORM_S3_KEY_PREFIX", s.keyPrefix()),
+            env.getOrDefault("DBT_PLATFORM_S3_CREDENTIALS_SECRET", s.credentialsSecret()),
+            Long.parseLong(env.getOrDefault("DBT_PLATFORM_FLUSH_RETRY_SECONDS", String.valueOf(s.retrySeconds())))),
+        env.getOrDefault("DBT_PLATFORM_RUN_VOLUME_SIZE", d.runVolumeSize()),
+        env.getOrDefault("DBT_PLATFORM_STORAGE_CLASS", d.storageClass()),
+        env.getOrDefault("DBT_PLATFORM_DEFAULT_ACCOUNT_ID", d.defaultAccountId()),
+        d.startTimeout(), d.timeoutGrace(), d.flushBackoff(), d.flushBackoffMax(), d.referenceWait(),
+        Integer.parseInt(env.getOrDefault("DBT_PLATFORM_METRICS_PORT", String.valueOf(d.metricsPort()))));
+  }
+
+  public OperatorConfig withObjectStore(ObjectStore store) {
+    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, store, runVolumeSize,
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort);
+  }
+
+  public OperatorConfig withTimings(Duration startTimeout, Duration timeoutGrace, Duration flushBackoff, Duration referenceWait) {
+    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort);
+  }
+
+  public OperatorConfig withMetricsPort(int port) {
+    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, port);
+  }
+
+  private static Set<String> splitSet(String value) {
+    if (value == null || value.isBlank()) {
+      return Set.of();
+    }
+    return Set.of(value.trim().split("\\s*,\\s*"));
+  }
+}

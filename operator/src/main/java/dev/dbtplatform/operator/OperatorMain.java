@@ -1,0 +1,33 @@
+package dev.dbtplatform.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the operator against the cluster of the current kubeconfig, or the one it runs in.
+ * Configuration comes from DBT_PLATFORM_* environment variables (see {@link OperatorConfig}).
+ */
+public final class OperatorMain {
+  private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    OperatorConfig config = OperatorConfig.fromEnv(System.getenv());
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    DbtPlatformOperator operator = DbtPlatformOperator.start(client, config, Clock.systemUTC());
+    log.info("dbt-platform operator started against {}; metrics on port {}",
+        client.getConfiguration().getMasterUrl(), operator.metricsPort());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      client.close();
+      stopped.countDown();
+    }, "operator-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.dbtplatform.operator.resources;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Deterministic names of what a run owns. Determinism is what keeps "one pod per run" true
+ * across duplicate events and operator restarts: a second create answers AlreadyExists.
+ */
+public final class ResourceNames {
+  private ResourceNames() {}
+
+  /** Kubernetes label values and Job names (which become label values) are at most 63 characters. */
+  static final int LABEL_LIMIT = 63;
+
+  /** The run pod has the run's name: `kubectl get pod NAME` finds it. */
+  public static String runPod(String runName) {
+    return runName;
+  }
+
+  public static String runVolume(String runName) {
+    return fit(runName + "-workspace", 253);
+  }
+
+  public static String flushJob(String runName, int attempt) {
+    return fit(runName + "-flush-" + attempt, LABEL_LIMIT);
+  }
+
+  /** A label value naming the run: the name itself when it fits. */
+  public static String runLabelValue(String runName) {
+    return fit(runName, LABEL_LIMIT);
+  }
+
+  /** Shortens to the limit keeping a prefix and a hash of the whole, so distinct names stay distinct. */
+  static String fit(String name, int limit) {
+    if (name.length() <= limit) {
+      return name;
+    }
+    String hash = sha256(name).substring(0, 10);
+    String prefix = name.substring(0, limit - hash.length() - 1).replaceAll("[-.]+$", "");
+    return prefix + "-" + hash;
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.dbtplatform.operator.run;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.util.Optional;
+
+/**
+ * The writes a run makes to the cluster, each safe to repeat: creating what exists returns the
+ * existing object, deleting what is gone is a no-op.
+ */
+final class RunCluster {
+  private final KubernetesClient client;
+
+  RunCluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Creates the object, or returns the one that already has its name (which may not be ours). */
+  <T extends HasMetadata> T createOrGet(T desired) {
+    try {
+      return client.resource(desired).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      T existing = client.resource(desired).get();
+      if (existing == null) {
+        throw e; // deleted in between: the next reconcile creates it again
+      }
+      return existing;
+    }
+  }
+
+  Optional<Pod> livePod(String namespace, String name) {
+    return Optional.ofNullable(client.pods().inNamespace(namespace).withName(name).get());
+  }
+
+  Optional<Job> liveJob(String namespace, String name) {
+    return Optional.ofNullable(client.batch().v1().jobs().inNamespace(namespace).withName(name).get());
+  }
+
+  Optional<PersistentVolumeClaim> liveVolume(String namespace, String name) {
+    return Optional.ofNullable(client.persistentVolumeClaims().inNamespace(namespace).withName(name).get());
+  }
+
+  /** Stops a pod gracefully: the runtime gets SIGTERM and the pod's grace period to stop dbt. */
+  void deletePod(Pod pod) {
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+  }
+
+  void deleteVolume(String namespace, String name) {
+    client.persistentVolumeClaims().inNamespace(namespace).withName(name).delete();
+  }
+
+  void deleteJob(String namespace, String name) {
+    client.batch().v1().jobs().inNamespace(namespace).withName(name)
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+  }
+}
