@@ -39,11 +39,14 @@ public record OperatorConfig(
     int metricsPort) {
 
   /**
-   * @param credentialsSecret Secret in each run namespace with the keys access-key-id and secret-access-key
+   * @param credentialsSecret Secret with the keys access-key-id and secret-access-key
+   * @param credentialsNamespace namespace of that Secret, copied by the operator into each run
+   *     namespace; null when the Secret already exists in every run namespace
    * @param retrySeconds how long one flush attempt retries an unreachable store
    */
   public record ObjectStore(String endpoint, String region, String bucket, boolean pathStyle,
-                            String keyPrefix, String credentialsSecret, long retrySeconds) {}
+                            String keyPrefix, String credentialsSecret, String credentialsNamespace,
+                            long retrySeconds) {}
 
   public static final String ACCESS_KEY_ID_KEY = "access-key-id";
   public static final String SECRET_ACCESS_KEY_KEY = "secret-access-key";
@@ -54,7 +57,7 @@ public record OperatorConfig(
 
   public static OperatorConfig defaults() {
     return new OperatorConfig(Set.of(), "dbt-platform/run-runtime", "1.11", "dbt-platform/log-flusher:0.1.0",
-        new ObjectStore(null, "us-east-1", "dbt-platform", false, "", "dbt-platform-object-store", 120),
+        new ObjectStore(null, "us-east-1", "dbt-platform", false, "", "dbt-platform-object-store", null, 120),
         "1Gi", null, "default", Duration.ofMinutes(5), Duration.ofSeconds(30),
         Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMinutes(2), 8080);
   }
@@ -75,6 +78,7 @@ public record OperatorConfig(
             Boolean.parseBoolean(env.getOrDefault("DBT_PLATFORM_S3_PATH_STYLE", String.valueOf(s.pathStyle()))),
             env.getOrDefault("DBT_PLATFORM_S3_KEY_PREFIX", s.keyPrefix()),
             env.getOrDefault("DBT_PLATFORM_S3_CREDENTIALS_SECRET", s.credentialsSecret()),
+            env.getOrDefault("DBT_PLATFORM_S3_CREDENTIALS_NAMESPACE", s.credentialsNamespace()),
             Long.parseLong(env.getOrDefault("DBT_PLATFORM_FLUSH_RETRY_SECONDS", String.valueOf(s.retrySeconds())))),
         env.getOrDefault("DBT_PLATFORM_RUN_VOLUME_SIZE", d.runVolumeSize()),
         env.getOrDefault("DBT_PLATFORM_STORAGE_CLASS", d.storageClass()),

@@ -60,6 +60,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   private final RunCluster cluster;
   private final RunResolver resolver;
   private final RunMetrics metrics;
+  private final ObjectStoreCredentials credentials;
   private final Clock clock;
 
   public DbtRunReconciler(KubernetesClient client, OperatorConfig config, RunMetrics metrics, Clock clock) {
@@ -67,6 +68,8 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     this.cluster = new RunCluster(client);
     this.metrics = metrics;
     this.clock = clock;
+    this.credentials = new ObjectStoreCredentials(client, config.objectStore().credentialsNamespace(),
+        config.objectStore().credentialsSecret());
     this.resolver = new RunResolver(config,
         (ns, name) -> Optional.ofNullable(client.resources(DbtProject.class).inNamespace(ns).withName(name).get()),
         (ns, name) -> Optional.ofNullable(client.resources(DbtEnvironment.class).inNamespace(ns).withName(name).get()),
@@ -456,6 +459,13 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
       OperatorConfig.ObjectStore store = config.objectStore();
       FlushConfig flushConfig = new FlushConfig(store.endpoint(), store.region(), store.bucket(), store.pathStyle(),
           prefix, store.retrySeconds());
+      try {
+        credentials.ensureIn(view.namespace());
+      } catch (IllegalStateException e) {
+        RunConditions.set(run, RunConditions.LOGS_FLUSHED, RunConditions.FALSE, "CredentialsMissing",
+            e.getMessage() + "; the run volume is kept until logs can be flushed", now);
+        return Optional.of(FLUSH_WATCH);
+      }
       Job job = cluster.createOrGet(FlushJobFactory.build(run, attempt, flushConfig, config));
       logs.attempts = attempt;
       logs.currentJob = job.getMetadata().getName();

@@ -54,7 +54,7 @@ class DbtRunReconcilerTest {
   static final AtomicInteger SEQ = new AtomicInteger();
   static final OperatorConfig CONFIG = OperatorConfig.defaults()
       .withObjectStore(new OperatorConfig.ObjectStore("http://127.0.0.1:9", "us-east-1", "runs", true, "",
-          "dbt-platform-object-store", 5))
+          "dbt-platform-object-store", null, 5))
       .withTimings(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofSeconds(2))
       .withMetricsPort(0);
 
