@@ -1,0 +1,67 @@
+package dev.dbtplatform.operator.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbtplatform.crd.DbtEnvironment;
+import dev.dbtplatform.crd.DbtProject;
+import dev.dbtplatform.crd.DbtRun;
+import dev.dbtplatform.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every sample DbtRun under config/samples/ resolves against the sample project and environment. */
+class SamplesTest {
+  static final Path SAMPLES = Path.of("../config/samples");
+
+  static Stream<Path> runSamples() throws IOException {
+    return Files.list(SAMPLES).filter(p -> read(p) instanceof DbtRun).sorted();
+  }
+
+  @ParameterizedTest
+  @MethodSource("runSamples")
+  void sampleRunResolves(Path file) {
+    DbtProject project = (DbtProject) only(DbtProject.class);
+    DbtEnvironment environment = (DbtEnvironment) only(DbtEnvironment.class);
+    DbtRun run = (DbtRun) read(file);
+    run.getMetadata().setNamespace("default");
+    RunResolver resolver = new RunResolver(OperatorConfig.defaults(),
+        (ns, name) -> Optional.of(project).filter(p -> p.getMetadata().getName().equals(name)),
+        (ns, name) -> Optional.of(environment).filter(e -> e.getMetadata().getName().equals(name)),
+        Clock.systemUTC());
+    assertThat(resolver.resolve(run)).isInstanceOf(Resolution.Resolved.class);
+  }
+
+  private static HasMetadata only(Class<?> type) {
+    try (Stream<Path> files = Files.list(SAMPLES)) {
+      List<HasMetadata> found = files.map(SamplesTest::read).filter(type::isInstance).toList();
+      assertThat(found).hasSize(1);
+      return found.get(0);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static HasMetadata read(Path file) {
+    try {
+      String yaml = Files.readString(file);
+      String kind = Serialization.unmarshal(yaml, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class).getKind();
+      return switch (kind) {
+        case "DbtRun" -> Serialization.unmarshal(yaml, DbtRun.class);
+        case "DbtProject" -> Serialization.unmarshal(yaml, DbtProject.class);
+        case "DbtEnvironment" -> Serialization.unmarshal(yaml, DbtEnvironment.class);
+        default -> Serialization.unmarshal(yaml);
+      };
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
