@@ -1,9 +1,11 @@
 package dev.dbtplatform.embedded;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,14 +16,15 @@ import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL server started from the binaries zonky ships in a jar: the demo warehouse of
- * one-machine mode and the warehouse of tests. It listens on 127.0.0.1 only.
+ * one-machine mode and the warehouse of tests. It listens on the loopback interface only; roles
+ * other than the superuser need their password.
  *
  * <p>With a data directory the databases survive a restart (one-machine mode); without one
  * zonky uses a fresh temporary directory that is deleted on close.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
-  /** Identifiers go into DDL unquoted-by-driver, so only accept plain ones. */
+  /** Names are spliced into DDL (which takes no parameters), so only plain ones are accepted. */
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
@@ -43,9 +46,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     try {
       var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
           .setPort(port > 0 ? port : freePort())
-          .setServerConfig("listen_addresses", HOST)
-          // Connections from dbt (threads) and JDBC pools add up; the zonky default is fine but explicit.
-          .setServerConfig("max_connections", "100");
+          // PostgreSQL's default listen_addresses is "localhost": loopback only.
+          .setDataDirectoryCustomizer(EmbeddedPostgres::writeHba);
       if (dataDir != null) {
         Files.createDirectories(dataDir);
         builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
@@ -97,6 +99,27 @@ public final class EmbeddedPostgres implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
+    }
+  }
+
+  /**
+   * zonky initializes with "trust" for everyone, so any password would do. Only the superuser,
+   * which zonky and {@link #createDatabase} connect as, keeps trust (from this machine only);
+   * every other role must give its password, as against a real warehouse.
+   */
+  private static void writeHba(File dataDir) {
+    String hba = """
+        # Written by dbt-platform's EmbeddedPostgres on every start.
+        local all all trust
+        host all postgres 127.0.0.1/32 trust
+        host all postgres ::1/128 trust
+        host all all 127.0.0.1/32 scram-sha-256
+        host all all ::1/128 scram-sha-256
+        """;
+    try {
+      Files.writeString(dataDir.toPath().resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write pg_hba.conf", e);
     }
   }
 

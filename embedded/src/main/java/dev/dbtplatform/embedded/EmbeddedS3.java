@@ -9,6 +9,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -36,8 +38,10 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 public final class EmbeddedS3 implements AutoCloseable {
   public static final String REGION = "us-east-1";
 
-  /** How long a stop waits for requests in flight before it cuts them off. */
-  private static final long STOP_TIMEOUT_MILLIS = 500;
+  private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  /** A stop cuts requests in flight off at once, as a crashed store would. */
+  private static final long STOP_TIMEOUT_MILLIS = 0;
 
   private final Path dataDir;
   private final String accessKey;
@@ -105,8 +109,16 @@ public final class EmbeddedS3 implements AutoCloseable {
     return dataDir;
   }
 
-  /** Creates the bucket unless it exists. Works while the server is stopped too. */
+  /**
+   * Creates the bucket unless it exists. Works while the server is stopped too.
+   *
+   * @throws IllegalArgumentException when the name is not a valid S3 bucket name (3 to 63 lower-case
+   *     letters, digits, dots and hyphens): s3proxy would create it but then answer NoSuchBucket
+   */
   public synchronized void createBucket(String name) {
+    if (name == null || !BUCKET_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a valid S3 bucket name: \"" + name + "\"");
+    }
     ensureOpen();
     if (!blobStore.containerExists(name)) {
       blobStore.createContainer(name);
@@ -132,6 +144,8 @@ public final class EmbeddedS3 implements AutoCloseable {
     proxy = null;
     try {
       stopping.stop();
+    } catch (TimeoutException e) {
+      // the graceful phase timed out; Jetty stopped the connector and the handlers all the same
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the embedded S3 server on port " + port, e);
     }
@@ -188,6 +202,12 @@ public final class EmbeddedS3 implements AutoCloseable {
   }
 
   private S3Proxy startProxy(int listenPort) {
+    try {
+      Class.forName("jakarta.servlet.Servlet", false, EmbeddedS3.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("s3proxy needs jakarta.servlet:jakarta.servlet-api (6.0) on the classpath: "
+          + "it shades Jetty but not the servlet API", e);
+    }
     S3Proxy started = S3Proxy.builder()
         .blobStore(blobStore)
         .endpoint(URI.create("http://127.0.0.1:" + listenPort))

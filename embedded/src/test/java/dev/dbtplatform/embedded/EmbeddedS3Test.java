@@ -74,9 +74,20 @@ class EmbeddedS3Test {
       assertThat(s3.dataDir()).isNull();
       assertThat(s3.accessKey()).isNotBlank();
       assertThat(s3.secretKey()).isNotBlank().isNotEqualTo(s3.accessKey());
-      s3.createBucket("b");
-      assertThat(s3.bucketExists("b")).isTrue();
+      s3.createBucket("bkt");
+      assertThat(s3.bucketExists("bkt")).isTrue();
       assertThat(answers(s3.port())).isTrue();
+    }
+  }
+
+  @Test
+  void rejectsInvalidBucketNames() {
+    try (EmbeddedS3 s3 = EmbeddedS3.start(null, 0, "a", "b")) {
+      for (String name : new String[] {"b", "Logs", "-logs", "logs_1", "a".repeat(64), null}) {
+        assertThatThrownBy(() -> s3.createBucket(name)).as(name).isInstanceOf(IllegalArgumentException.class);
+      }
+      s3.createBucket("dbt-logs.v1");
+      assertThat(s3.bucketExists("dbt-logs.v1")).isTrue();
     }
   }
 
@@ -96,7 +107,7 @@ class EmbeddedS3Test {
     s3.close();
     s3.close();
     assertThatThrownBy(s3::restart).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> s3.createBucket("x")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> s3.createBucket("xyz")).isInstanceOf(IllegalStateException.class);
   }
 
   private static boolean answers(int port) {
