@@ -3,5 +3,5 @@ select
     order_id,
     payment_method,
     -- amount is stored in cents; the macro comes from the local shop_utils package
-    {{ cents_to_dollars('amount') }} as amount
+    {{ shop_utils.cents_to_dollars('amount') }} as amount
 from {{ source('shop', 'raw_payments') }}

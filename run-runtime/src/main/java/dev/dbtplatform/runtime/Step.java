@@ -1,0 +1,42 @@
+package dev.dbtplatform.runtime;
+
+import dev.dbtplatform.contract.StepResult;
+import dev.dbtplatform.contract.StepStatus;
+import java.time.Instant;
+
+/** One step of the run while it runs; {@link RunState} guards it. */
+final class Step {
+  enum Kind { CLONE, PROFILE, DBT }
+
+  final Kind kind;
+  final String name;
+  /** Null for the clone and profile steps. */
+  final StepCommand command;
+  int index;
+  StepStatus status = StepStatus.Pending;
+  Instant startedAt;
+  Instant finishedAt;
+  Integer exitCode;
+
+  private Step(Kind kind, String name, StepCommand command) {
+    this.kind = kind;
+    this.name = name;
+    this.command = command;
+  }
+
+  static Step gitClone() {
+    return new Step(Kind.CLONE, "Clone git repository", null);
+  }
+
+  static Step profile(String adapterType) {
+    return new Step(Kind.PROFILE, "Create profile from connection " + adapterType, null);
+  }
+
+  static Step dbt(StepCommand command) {
+    return new Step(Kind.DBT, "Invoke dbt with `" + command.command() + "`", command);
+  }
+
+  StepResult toResult() {
+    return new StepResult(index, name, command == null ? null : command.command(), status, startedAt, finishedAt, exitCode);
+  }
+}
