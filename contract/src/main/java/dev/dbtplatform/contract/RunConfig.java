@@ -22,6 +22,7 @@ import java.util.Map;
  * @param subdirectory the dbt project's folder inside the repository, null for the root
  * @param steps dbt commands, each starting with "dbt "
  * @param target dbt target name
+ * @param schema target schema (dataset on BigQuery) instead of the warehouse connection's; null to keep it
  * @param threads dbt threads
  * @param timeoutSeconds how long all steps together may take; 0 for no limit
  * @param adapterType dbt adapter of the warehouse connection (postgres, duckdb, ...)
@@ -42,6 +43,7 @@ public record RunConfig(
     String subdirectory,
     List<String> steps,
     String target,
+    String schema,
     int threads,
     long timeoutSeconds,
     String adapterType,

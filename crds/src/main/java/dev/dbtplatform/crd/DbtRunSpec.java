@@ -41,6 +41,11 @@ public class DbtRunSpec {
   @JsonPropertyDescription("dbt target name; overrides the environment's.")
   public String target;
 
+  @Pattern("^[A-Za-z_][A-Za-z0-9_$-]*$")
+  @Size(max = 128)
+  @JsonPropertyDescription("Schema to build into (dataset on BigQuery) instead of the warehouse connection's.")
+  public String schema;
+
   @Min(1)
   @Max(64)
   @JsonPropertyDescription("dbt threads; overrides the environment's.")

@@ -27,6 +27,7 @@ public class ResolvedRun {
 
   public List<String> steps = new ArrayList<>();
   public String target;
+  public String schema;
   public Integer threads;
   public Long timeoutSeconds;
   public List<EnvVarSpec> env = new ArrayList<>();

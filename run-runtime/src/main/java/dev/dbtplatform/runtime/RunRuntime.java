@@ -205,6 +205,10 @@ public final class RunRuntime {
       log.info("No connection keys found in " + settings.warehouseDir());
     }
     String target = blankTo(config.target(), DEFAULT_TARGET);
+    if (config.schema() != null && !config.schema().isBlank()) {
+      // dbt Cloud's schema override: the run builds into another schema than the connection's.
+      warehouse.put("bigquery".equals(config.adapterType()) ? "dataset" : "schema", config.schema());
+    }
     int threads = config.threads() > 0 ? config.threads() : DEFAULT_THREADS;
     ProfileWriter.Profile profile = ProfileWriter.write(profileName, target, config.adapterType(), threads,
         warehouse, scratchDir.resolve("profiles"));

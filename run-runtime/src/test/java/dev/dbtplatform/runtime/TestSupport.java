@@ -131,7 +131,7 @@ final class TestSupport {
 
   static RunConfig config(String runId, String gitUrl, String gitRef, long timeoutSeconds, List<String> steps) {
     return new RunConfig("7", "default", "run-" + runId, runId, "11", "22", "33", "Triggered by a test", "other",
-        gitUrl, gitRef, null, steps, "dev", 4, timeoutSeconds, "postgres", Map.of("SHOP_TEST_VAR", "yes"));
+        gitUrl, gitRef, null, steps, "dev", null, 4, timeoutSeconds, "postgres", Map.of("SHOP_TEST_VAR", "yes"));
   }
 
   static String newRunId() {

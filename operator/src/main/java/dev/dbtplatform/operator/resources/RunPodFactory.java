@@ -106,7 +106,7 @@ public final class RunPodFactory {
     return new RunConfig(resolved.accountId, run.getMetadata().getNamespace(), run.getMetadata().getName(),
         resolved.runId, resolved.jobId, resolved.projectId, resolved.environmentId,
         resolved.runReason, resolved.runReasonCategory, resolved.gitUrl, resolved.gitRef, resolved.subdirectory,
-        resolved.steps, resolved.target, resolved.threads, resolved.timeoutSeconds == null ? 0 : resolved.timeoutSeconds,
+        resolved.steps, resolved.target, resolved.schema, resolved.threads, resolved.timeoutSeconds == null ? 0 : resolved.timeoutSeconds,
         resolved.adapterType, env);
   }
 

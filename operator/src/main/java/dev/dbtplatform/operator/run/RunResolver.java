@@ -112,6 +112,7 @@ public final class RunResolver {
 
     r.steps = spec.steps == null ? List.of() : List.copyOf(spec.steps);
     r.target = firstNonBlank(spec.target, env == null ? null : env.targetName, "default");
+    r.schema = spec.schema;
     r.threads = spec.threads != null ? spec.threads : env != null && env.threads != null ? env.threads : 4;
     if (r.threads < 1 || r.threads > 64) {
       problems.add("threads must be between 1 and 64, got " + r.threads);

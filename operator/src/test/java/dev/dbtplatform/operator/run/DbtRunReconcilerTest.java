@@ -378,6 +378,7 @@ class DbtRunReconcilerTest {
     spec.warehouse = new WarehouseConnection("duckdb", "local-duckdb");
     spec.steps = List.of("dbt build --select tag:nightly");
     spec.image = "registry.example.com/dbt:1.11";
+    spec.schema = "ci_1234";
     String name = apply(run(spec));
     Pod pod = awaitPod(name);
     assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example.com/dbt:1.11");
@@ -385,6 +386,7 @@ class DbtRunReconcilerTest {
     assertThat(config.adapterType()).isEqualTo("duckdb");
     assertThat(config.gitRef()).isEqualTo("v1.2.0");
     assertThat(config.target()).isEqualTo("default");
+    assertThat(config.schema()).isEqualTo("ci_1234");
     assertThat(pod.getSpec().getVolumes()).anyMatch(v -> v.getSecret() != null && "local-duckdb".equals(v.getSecret().getSecretName()));
   }
 
