@@ -1,0 +1,207 @@
+package dev.dbtplatform.local;
+
+import dev.dbtplatform.crd.DbtEnvironment;
+import dev.dbtplatform.crd.DbtProject;
+import dev.dbtplatform.crd.DbtRun;
+import dev.dbtplatform.embedded.EmbeddedKubernetes;
+import dev.dbtplatform.embedded.EmbeddedPostgres;
+import dev.dbtplatform.embedded.EmbeddedS3;
+import dev.dbtplatform.local.node.LauncherScripts;
+import dev.dbtplatform.local.node.LocalNode;
+import dev.dbtplatform.local.node.LocalNodeConfig;
+import dev.dbtplatform.operator.DbtPlatformOperator;
+import dev.dbtplatform.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole platform in one process: embedded PostgreSQL (also the demo warehouse), an embedded
+ * S3 server, the Kubernetes API stand-in, the operator and the local node that runs its pods as
+ * processes. The operator is the same code that runs in a cluster.
+ */
+public final class LocalPlatform implements AutoCloseable {
+  public static final String BUCKET = "dbt-platform";
+  public static final String WAREHOUSE_DATABASE = "warehouse";
+  public static final String WAREHOUSE_USER = "dbt";
+  public static final String WAREHOUSE_SECRET = "warehouse-credentials";
+  public static final String OBJECT_STORE_SECRET = "dbt-platform-object-store";
+
+  private final LocalPlatformConfig config;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private EmbeddedPostgres postgres;
+  private EmbeddedS3 s3;
+  private EmbeddedKubernetes kubernetes;
+  private KubernetesClient client;
+  private DbtPlatformOperator operator;
+  private String warehousePassword;
+  private String sampleRepositoryUrl;
+
+  private LocalPlatform(LocalPlatformConfig config) {
+    this.config = config;
+  }
+
+  public static LocalPlatform start(LocalPlatformConfig config) {
+    LocalPlatform platform = new LocalPlatform(config);
+    try {
+      platform.startAll();
+      return platform;
+    } catch (RuntimeException e) {
+      platform.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    // The API stand-in logs every request through java.util.logging.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    Path root = config.root();
+    if (!Files.isExecutable(config.dbtBin().resolve("dbt"))) {
+      throw new IllegalStateException("dbt not found in " + config.dbtBin() + ": run `make venv` (make run does it)");
+    }
+    postgres = track(EmbeddedPostgres.start(root.resolve("postgres"), 0));
+    warehousePassword = randomSecret();
+    postgres.createDatabase(WAREHOUSE_DATABASE, WAREHOUSE_USER, warehousePassword);
+
+    s3 = track(EmbeddedS3.builder().dataDir(root.resolve("s3")).credentials("local-" + randomSecret().substring(0, 8),
+        randomSecret()).start());
+    s3.createBucket(BUCKET);
+
+    kubernetes = track(EmbeddedKubernetes.start());
+    client = track(kubernetes.newClient());
+
+    sampleRepositoryUrl = SampleRepository.create(config.projectRoot().resolve("samples/dbt-project"),
+        root.resolve("git"), "shop");
+
+    Path bin = root.resolve("bin");
+    LauncherScripts.write(bin, Map.of(
+        "dbt-platform-run", "dev.dbtplatform.runtime.RunMain",
+        "dbt-platform-flush", "dev.dbtplatform.flush.FlushMain"),
+        config.runtimeClasspath(), LauncherScripts.currentJava(), List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    track(LocalNode.start(kubernetes.newClient(), LocalNodeConfig.defaults(root.resolve("node"))
+        .withBinDir(bin)
+        .withExtraPath(List.of(config.dbtBin()))
+        .withJobBackoffBase(Duration.ofSeconds(2))
+        .withMaxTerminationGrace(Duration.ofSeconds(15))));
+
+    OperatorConfig operatorConfig = OperatorConfig.defaults()
+        .withObjectStore(new OperatorConfig.ObjectStore(s3.endpoint(), s3.region(), BUCKET, true, "",
+            OBJECT_STORE_SECRET, null, 30))
+        .withTimings(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(2))
+        .withMetricsPort(0);
+    operator = track(DbtPlatformOperator.start(kubernetes.newClient(), operatorConfig, Clock.systemUTC()));
+
+    createSecrets();
+  }
+
+  private void createSecrets() {
+    String ns = config.namespace();
+    Secret warehouse = new SecretBuilder().withNewMetadata().withName(WAREHOUSE_SECRET).withNamespace(ns).endMetadata()
+        .addToStringData("host", postgres.host())
+        .addToStringData("port", String.valueOf(postgres.port()))
+        .addToStringData("user", WAREHOUSE_USER)
+        .addToStringData("password", warehousePassword)
+        .addToStringData("dbname", WAREHOUSE_DATABASE)
+        .addToStringData("schema", "analytics")
+        .build();
+    client.resource(warehouse).createOr(r -> r.update());
+    Secret objectStore = new SecretBuilder().withNewMetadata().withName(OBJECT_STORE_SECRET).withNamespace(ns).endMetadata()
+        .addToStringData(OperatorConfig.ACCESS_KEY_ID_KEY, s3.accessKey())
+        .addToStringData(OperatorConfig.SECRET_ACCESS_KEY_KEY, s3.secretKey())
+        .build();
+    client.resource(objectStore).createOr(r -> r.update());
+  }
+
+  /**
+   * Applies a file of config/samples/. The sample project is pointed at the local git copy and
+   * the sample warehouse Secret is skipped: this platform made its own for the embedded warehouse.
+   */
+  public HasMetadata applySample(String fileName) {
+    Path file = config.projectRoot().resolve("config/samples").resolve(fileName);
+    String yaml;
+    try {
+      yaml = Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    String kind = Serialization.unmarshal(yaml, GenericKubernetesResource.class).getKind();
+    HasMetadata resource = switch (kind) {
+      case "DbtProject" -> {
+        DbtProject project = Serialization.unmarshal(yaml, DbtProject.class);
+        project.getSpec().git.url = sampleRepositoryUrl;
+        yield project;
+      }
+      case "DbtEnvironment" -> Serialization.unmarshal(yaml, DbtEnvironment.class);
+      case "DbtRun" -> Serialization.unmarshal(yaml, DbtRun.class);
+      case "Secret" -> null;
+      default -> throw new IllegalArgumentException("one-machine mode does not apply " + kind + " samples");
+    };
+    if (resource == null) {
+      return null;
+    }
+    resource.getMetadata().setNamespace(config.namespace());
+    return client.resource(resource).createOr(r -> r.update());
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public EmbeddedS3 objectStore() {
+    return s3;
+  }
+
+  public EmbeddedPostgres warehouse() {
+    return postgres;
+  }
+
+  public String kubernetesUrl() {
+    return kubernetes.url();
+  }
+
+  public int metricsPort() {
+    return operator.metricsPort();
+  }
+
+  public String namespace() {
+    return config.namespace();
+  }
+
+  private <T extends AutoCloseable> T track(T component) {
+    started.add(component);
+    return component;
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[16];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /** Stops everything in reverse order of starting. */
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        System.err.println("while stopping " + started.get(i).getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+    started.clear();
+  }
+}

@@ -1,0 +1,25 @@
+package dev.dbtplatform.local;
+
+import java.nio.file.Path;
+
+/**
+ * Where one-machine mode keeps its state and finds what it needs.
+ *
+ * @param root state folder (databases, objects, volumes, pod logs), `.local` by default
+ * @param projectRoot the repository root: samples/ and config/samples/ are read from there
+ * @param dbtBin folder with the `dbt` executable (the project's Python virtual environment)
+ * @param runtimeClasspath classpath of the run runtime and log flusher processes
+ * @param namespace namespace of the sample resources
+ */
+public record LocalPlatformConfig(Path root, Path projectRoot, Path dbtBin, String runtimeClasspath, String namespace) {
+
+  public static LocalPlatformConfig defaults(Path projectRoot) {
+    Path root = projectRoot.toAbsolutePath().normalize();
+    return new LocalPlatformConfig(root.resolve(".local"), root, root.resolve(".venv/bin"),
+        System.getProperty("java.class.path"), "default");
+  }
+
+  public LocalPlatformConfig withRoot(Path value) {
+    return new LocalPlatformConfig(value, projectRoot, dbtBin, runtimeClasspath, namespace);
+  }
+}

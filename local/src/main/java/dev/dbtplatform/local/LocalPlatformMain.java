@@ -1,0 +1,100 @@
+package dev.dbtplatform.local;
+
+import dev.dbtplatform.crd.DbtRun;
+import dev.dbtplatform.crd.RunPhase;
+import dev.dbtplatform.operator.OperatorMain;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * `make run`: starts the platform on this machine, applies the sample project, environment and
+ * two runs (one succeeds, one fails on purpose), follows them and shows the result.
+ *
+ * <pre>
+ * --exit             stop after the demo (exit code 0 when both runs ended as expected)
+ * --root PATH        state folder, default .local
+ * --kubeconfig PATH  run only the operator, against the cluster of that kubeconfig
+ * </pre>
+ */
+public final class LocalPlatformMain {
+  static final List<String> SETUP_SAMPLES = List.of("01-project.yaml", "02-warehouse-secret.yaml", "03-environment.yaml");
+  static final Map<String, RunPhase> DEMO_RUNS = Map.of("10-run.yaml", RunPhase.Succeeded, "11-run-failing.yaml", RunPhase.Failed);
+  static final Duration DEMO_TIMEOUT = Duration.ofMinutes(10);
+
+  private LocalPlatformMain() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean exit = false;
+    Path root = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--exit" -> exit = true;
+        case "--root" -> root = Path.of(args[++i]);
+        case "--kubeconfig" -> {
+          // The operator alone, against a real cluster: fabric8 reads the kubeconfig property.
+          System.setProperty("kubeconfig", args[++i]);
+          OperatorMain.main(new String[0]);
+          return;
+        }
+        default -> {
+          System.err.println("unknown argument " + args[i] + "; use --exit, --root PATH or --kubeconfig PATH");
+          System.exit(2);
+        }
+      }
+    }
+    PrintStream out = System.out;
+    LocalPlatformConfig config = LocalPlatformConfig.defaults(Path.of(""));
+    if (root != null) {
+      config = config.withRoot(root.toAbsolutePath());
+    }
+    Instant t0 = Instant.now();
+    out.println("Starting dbt-platform on this machine (state in " + config.root() + ") ...");
+    LocalPlatform platform = LocalPlatform.start(config);
+    out.printf("Started in %.1fs:%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+    out.println("  Kubernetes API (stand-in)  " + platform.kubernetesUrl());
+    out.println("  object storage (S3)        " + platform.objectStore().endpoint() + "  bucket " + LocalPlatform.BUCKET);
+    out.println("  warehouse (PostgreSQL)     " + platform.warehouse().jdbcUrl(LocalPlatform.WAREHOUSE_DATABASE));
+    out.println("  operator metrics           http://127.0.0.1:" + platform.metricsPort() + "/metrics");
+    out.println();
+
+    SETUP_SAMPLES.forEach(platform::applySample);
+    Map<String, RunPhase> expected = new LinkedHashMap<>();
+    for (var sample : List.of("10-run.yaml", "11-run-failing.yaml")) {
+      String name = platform.applySample(sample).getMetadata().getName();
+      expected.put(name, DEMO_RUNS.get(sample));
+      out.println("applied DbtRun " + name + " from config/samples/" + sample);
+    }
+
+    boolean asExpected;
+    try (RunArtifacts artifacts = new RunArtifacts(platform.objectStore(), LocalPlatform.BUCKET)) {
+      Map<String, DbtRun> finished = new RunFollower(platform.client(), platform.namespace(), out)
+          .follow(expected.keySet(), DEMO_TIMEOUT);
+      RunReporter reporter = new RunReporter(artifacts, out);
+      finished.values().forEach(reporter::report);
+      asExpected = expected.entrySet().stream().allMatch(e -> finished.containsKey(e.getKey())
+          && finished.get(e.getKey()).getStatus().phase == e.getValue());
+    }
+    out.println();
+    out.println(asExpected
+        ? "Both sample runs ended as expected: shop-build Succeeded, shop-broken Failed at its broken model."
+        : "The sample runs did not end as expected; see above.");
+
+    if (exit) {
+      platform.close();
+      System.exit(asExpected ? 0 : 1);
+    }
+    out.println("The platform keeps running; pod logs are under " + config.root().resolve("node/pods") + ". Ctrl-C stops it.");
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      platform.close();
+      stop.countDown();
+    }));
+    stop.await();
+  }
+}

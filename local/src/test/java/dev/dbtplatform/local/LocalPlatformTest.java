@@ -1,0 +1,144 @@
+package dev.dbtplatform.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dbtplatform.contract.ObjectKeys;
+import dev.dbtplatform.crd.DbtRun;
+import dev.dbtplatform.crd.RunPhase;
+import dev.dbtplatform.crd.RunStepStatus;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path in one-machine mode: apply the sample DbtRuns, the operator creates pods, the
+ * local node runs the real run runtime with real dbt against the embedded PostgreSQL, cloning a
+ * real git repository; the log flush uploads to a real S3 protocol server; the test reads the
+ * artifacts back from S3.
+ */
+class LocalPlatformTest {
+  @TempDir
+  static Path state;
+  static LocalPlatform platform;
+  static RunArtifacts artifacts;
+
+  @BeforeAll
+  static void start() {
+    Path projectRoot = Path.of("..").toAbsolutePath().normalize();
+    platform = LocalPlatform.start(LocalPlatformConfig.defaults(projectRoot).withRoot(state));
+    artifacts = new RunArtifacts(platform.objectStore(), LocalPlatform.BUCKET);
+    LocalPlatformMain.SETUP_SAMPLES.forEach(platform::applySample);
+    platform.applySample("10-run.yaml");
+    platform.applySample("11-run-failing.yaml");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (artifacts != null) {
+      artifacts.close();
+    }
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  void theSampleRunSucceedsAndItsArtifactsAreInObjectStorage() {
+    DbtRun run = awaitFlushed("shop-build");
+    assertThat(run.getStatus().phase).isEqualTo(RunPhase.Succeeded);
+    assertThat(run.getStatus().gitBranch).isEqualTo("main");
+    assertThat(run.getStatus().gitSha).hasSize(40);
+    assertThat(run.getStatus().steps).extracting(s -> s.name).containsExactly(
+        "Clone git repository", "Create profile from connection postgres", "Invoke dbt with `dbt deps`",
+        "Invoke dbt with `dbt seed`", "Invoke dbt with `dbt build`");
+    assertThat(run.getStatus().steps).allMatch(s -> "Succeeded".equals(s.status));
+
+    String prefix = run.getStatus().logs.prefix;
+    String runResults = ObjectKeys.stepArtifact(prefix, 5, "run_results.json");
+    assertThat(artifacts.runResults(runResults)).contains(
+        "model.shop.stg_customers success", "model.shop.stg_orders success", "model.shop.stg_payments success",
+        "model.shop.customers success", "model.shop.orders success");
+    assertThat(artifacts.runIdIn(runResults)).isEqualTo("shop-build");
+    assertThat(artifacts.keys(prefix)).contains(
+        ObjectKeys.summary(prefix), ObjectKeys.stepLog(prefix, 1), ObjectKeys.stepLog(prefix, 5),
+        ObjectKeys.stepArtifact(prefix, 5, "manifest.json"));
+    assertThat(artifacts.text(ObjectKeys.stepLog(prefix, 5))).contains("Completed successfully");
+
+    // The volume was released only after the upload: the claim and its local folder are gone.
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        platform.client().persistentVolumeClaims().inNamespace("default").withName("shop-build-workspace").get() == null);
+  }
+
+  @Test
+  void theFailingSampleRunFailsAtItsBrokenModelAndSkipsTheRest() {
+    DbtRun run = awaitFlushed("shop-broken");
+    assertThat(run.getStatus().phase).isEqualTo(RunPhase.Failed);
+    assertThat(run.getStatus().reason).isEqualTo("StepFailed");
+    List<RunStepStatus> steps = run.getStatus().steps;
+    assertThat(steps.get(4).status).as(run.getStatus().message).isEqualTo("Failed");
+    assertThat(steps.get(4).exitCode).isEqualTo(1);
+    assertThat(steps.get(5).status).isEqualTo("Skipped");
+    String prefix = run.getStatus().logs.prefix;
+    assertThat(artifacts.runResults(ObjectKeys.stepArtifact(prefix, 5, "run_results.json")))
+        .contains("model.shop.broken_orders error");
+  }
+
+  @Test
+  void eachRunBuildsIntoItsSchemaInTheWarehouse() throws Exception {
+    awaitFlushed("shop-build");
+    awaitFlushed("shop-broken");
+    try (var connection = java.sql.DriverManager.getConnection(
+        platform.warehouse().jdbcUrl(LocalPlatform.WAREHOUSE_DATABASE), "postgres", "")) {
+      var tables = connection.createStatement().executeQuery(
+          "select table_schema, count(*) from information_schema.tables"
+              + " where table_name = 'orders' group by table_schema order by 1");
+      List<String> schemas = new java.util.ArrayList<>();
+      while (tables.next()) {
+        schemas.add(tables.getString(1));
+      }
+      // The failing run's own schema got its seeds and good models; only the broken model is missing.
+      assertThat(schemas).containsExactly("analytics", "analytics_broken");
+    }
+  }
+
+  @Test
+  void noLogInObjectStorageContainsTheWarehousePassword() {
+    awaitFlushed("shop-build");
+    awaitFlushed("shop-broken");
+    Secret secret = platform.client().secrets().inNamespace("default").withName(LocalPlatform.WAREHOUSE_SECRET).get();
+    String password = secret.getData() != null && secret.getData().containsKey("password")
+        ? new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8)
+        : secret.getStringData().get("password");
+    assertThat(password).isNotBlank();
+    for (String key : artifacts.keys("accounts/")) {
+      if (key.endsWith("logs.txt") || key.endsWith("run-summary.json")) {
+        assertThat(artifacts.text(key)).as(key).doesNotContain(password);
+      }
+    }
+  }
+
+  @Test
+  void theLocalNodeKeptEachRunsPodLog() throws Exception {
+    awaitFlushed("shop-build");
+    Path podLog = state.resolve("node/pods/default/shop-build/dbt.log");
+    assertThat(podLog).exists();
+    assertThat(Files.readString(podLog)).contains("Invoke dbt with `dbt build`");
+  }
+
+  private static DbtRun awaitFlushed(String name) {
+    await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      DbtRun r = platform.client().resources(DbtRun.class).inNamespace("default").withName(name).get();
+      return r != null && r.getStatus() != null && r.getStatus().logs != null && r.getStatus().logs.flushedAt != null;
+    });
+    return platform.client().resources(DbtRun.class).inNamespace("default").withName(name).get();
+  }
+}
