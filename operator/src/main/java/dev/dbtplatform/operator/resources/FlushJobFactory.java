@@ -7,10 +7,8 @@ import dev.dbtplatform.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -37,13 +35,8 @@ public final class FlushJobFactory {
         secretEnv("AWS_ACCESS_KEY_ID", credentials, OperatorConfig.ACCESS_KEY_ID_KEY),
         secretEnv("AWS_SECRET_ACCESS_KEY", credentials, OperatorConfig.SECRET_ACCESS_KEY_KEY));
     return new JobBuilder()
-        .withNewMetadata()
-          .withName(ResourceNames.flushJob(run.getMetadata().getName(), attempt))
-          .withNamespace(run.getMetadata().getNamespace())
-          .withLabels(RunLabels.labels(run, RunLabels.COMPONENT_LOG_FLUSH))
-          .withAnnotations(RunLabels.annotations(run))
-          .withOwnerReferences(RunLabels.ownedBy(run))
-        .endMetadata()
+        .withMetadata(RunLabels.metadata(run, ResourceNames.flushJob(run.getMetadata().getName(), attempt),
+            RunLabels.COMPONENT_LOG_FLUSH))
         .withNewSpec()
           .withBackoffLimit(BACKOFF_LIMIT)
           .withNewTemplate()
@@ -55,13 +48,7 @@ public final class FlushJobFactory {
               .withRestartPolicy("Never")
               .withAutomountServiceAccountToken(false)
               .withEnableServiceLinks(false)
-              .withSecurityContext(new PodSecurityContextBuilder()
-                  .withRunAsNonRoot(true)
-                  .withRunAsUser(RunPodFactory.RUN_AS_USER)
-                  .withRunAsGroup(RunPodFactory.RUN_AS_USER)
-                  .withFsGroup(RunPodFactory.RUN_AS_USER)
-                  .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-                  .build())
+              .withSecurityContext(RunPodFactory.restrictedPod())
               .withContainers(new ContainerBuilder()
                   .withName(CONTAINER)
                   .withImage(config.flushImage())

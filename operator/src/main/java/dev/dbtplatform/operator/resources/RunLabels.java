@@ -3,6 +3,8 @@ package dev.dbtplatform.operator.resources;
 import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.DbtRun;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
@@ -28,6 +30,17 @@ public final class RunLabels {
     labels.put(ApiGroup.COMPONENT_LABEL, component);
     labels.put(ApiGroup.RUN_LABEL, ResourceNames.runLabelValue(run.getMetadata().getName()));
     return labels;
+  }
+
+  /** Metadata of an object the run owns: its name, the run's namespace, labels, annotation, owner. */
+  public static ObjectMeta metadata(DbtRun run, String name, String component) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(run.getMetadata().getNamespace())
+        .withLabels(labels(run, component))
+        .withAnnotations(annotations(run))
+        .withOwnerReferences(ownedBy(run))
+        .build();
   }
 
   public static Map<String, String> annotations(DbtRun run) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -53,25 +54,13 @@ public final class RunPodFactory {
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
 
     return new PodBuilder()
-        .withNewMetadata()
-          .withName(name)
-          .withNamespace(run.getMetadata().getNamespace())
-          .withLabels(RunLabels.labels(run, RunLabels.COMPONENT_RUN))
-          .withAnnotations(RunLabels.annotations(run))
-          .withOwnerReferences(RunLabels.ownedBy(run))
-        .endMetadata()
+        .withMetadata(RunLabels.metadata(run, name, RunLabels.COMPONENT_RUN))
         .withNewSpec()
           .withRestartPolicy("Never")
           .withAutomountServiceAccountToken(false)
           .withEnableServiceLinks(false)
           .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
-          .withSecurityContext(new PodSecurityContextBuilder()
-              .withRunAsNonRoot(true)
-              .withRunAsUser(RUN_AS_USER)
-              .withRunAsGroup(RUN_AS_USER)
-              .withFsGroup(RUN_AS_USER)
-              .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-              .build())
+          .withSecurityContext(restrictedPod())
           .withContainers(new ContainerBuilder()
               .withName(CONTAINER)
               .withImage(resolved.image)
@@ -88,7 +77,18 @@ public final class RunPodFactory {
         .build();
   }
 
-  /** The restricted Pod Security Standard: non-root, no escalation, no capabilities. */
+  /** The restricted Pod Security Standard for the pod: a fixed non-root user, the default seccomp profile. */
+  static PodSecurityContext restrictedPod() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS_USER)
+        .withRunAsGroup(RUN_AS_USER)
+        .withFsGroup(RUN_AS_USER)
+        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+        .build();
+  }
+
+  /** The restricted Pod Security Standard for a container: non-root, no escalation, no capabilities. */
   static SecurityContext restrictedContainer() {
     return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)

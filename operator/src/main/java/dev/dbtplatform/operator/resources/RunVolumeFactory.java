@@ -11,13 +11,7 @@ public final class RunVolumeFactory {
 
   public static PersistentVolumeClaim build(DbtRun run, String size, String storageClass) {
     return new PersistentVolumeClaimBuilder()
-        .withNewMetadata()
-          .withName(ResourceNames.runVolume(run.getMetadata().getName()))
-          .withNamespace(run.getMetadata().getNamespace())
-          .withLabels(RunLabels.labels(run, RunLabels.COMPONENT_RUN))
-          .withAnnotations(RunLabels.annotations(run))
-          .withOwnerReferences(RunLabels.ownedBy(run))
-        .endMetadata()
+        .withMetadata(RunLabels.metadata(run, ResourceNames.runVolume(run.getMetadata().getName()), RunLabels.COMPONENT_RUN))
         .withNewSpec()
           .withAccessModes("ReadWriteOnce")
           .withStorageClassName(storageClass)
