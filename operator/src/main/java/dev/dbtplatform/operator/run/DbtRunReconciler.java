@@ -55,17 +55,20 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   static final String JOB_NAME_LABEL = "job-name";
   private static final Duration RECHECK = Duration.ofSeconds(5);
   private static final Duration FLUSH_WATCH = Duration.ofSeconds(30);
+  private static final Duration STALE_RETRY = Duration.ofMillis(200);
 
   private final OperatorConfig config;
   private final RunCluster cluster;
   private final RunResolver resolver;
   private final RunMetrics metrics;
   private final ObjectStoreCredentials credentials;
+  private final StatusWriter statusWriter;
   private final Clock clock;
 
   public DbtRunReconciler(KubernetesClient client, OperatorConfig config, RunMetrics metrics, Clock clock) {
     this.config = config;
     this.cluster = new RunCluster(client);
+    this.statusWriter = new StatusWriter(client);
     this.metrics = metrics;
     this.clock = clock;
     this.credentials = new ObjectStoreCredentials(client, config.objectStore().credentialsNamespace(),
@@ -94,21 +97,43 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
         .build(), context);
   }
 
+  /**
+   * Reads the world, decides, writes status, then deletes what the new status says is done with.
+   * The status write is refused when the run changed since it was read (a stale cache); nothing
+   * is deleted then, and the next reconcile starts again from the fresh run.
+   */
   @Override
   public UpdateControl<DbtRun> reconcile(DbtRun run, Context<DbtRun> context) {
     if (run.getStatus() == null) {
       run.setStatus(new DbtRunStatus());
     }
     String before = Json.write(run.getStatus());
-    Optional<Duration> recheck = advance(new RunView(run, context), clock.instant());
+    RunView view = new RunView(run, context, run.getStatus().phase, new ArrayList<>());
+    Optional<Duration> recheck = advance(view, clock.instant());
     boolean changed = !before.equals(Json.write(run.getStatus()));
-    UpdateControl<DbtRun> control = changed ? UpdateControl.patchStatus(run) : UpdateControl.noUpdate();
+    if (changed && !statusWriter.write(run)) {
+      return UpdateControl.<DbtRun>noUpdate().rescheduleAfter(STALE_RETRY);
+    }
+    view.afterStatusWrite().forEach(Runnable::run);
+    UpdateControl<DbtRun> control = UpdateControl.noUpdate();
     recheck.ifPresent(control::rescheduleAfter);
     return control;
   }
 
-  /** One run and what the caches hold of it. */
-  private record RunView(DbtRun run, Context<DbtRun> context) {
+  /**
+   * One run, what the caches hold of it, the phase it had when read, and the deletions to make
+   * once its new status is stored.
+   */
+  private record RunView(DbtRun run, Context<DbtRun> context, RunPhase phaseRead, List<Runnable> afterStatusWrite) {
+    /** Whether the run was already final when read, so its final status is stored. */
+    boolean wasTerminal() {
+      return phaseRead != null && phaseRead.isTerminal();
+    }
+
+    void deleteAfterStatusWrite(Runnable deletion) {
+      afterStatusWrite.add(deletion);
+    }
+
     DbtRunStatus status() {
       return run.getStatus();
     }
@@ -204,7 +229,8 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     Optional<Pod> pod = runPod(view);
 
     if (run.getSpec().isCancelRequested()) {
-      pod.filter(p -> !PodOutcome.of(p).isFinished()).ifPresent(cluster::deletePod);
+      pod.filter(p -> !PodOutcome.of(p).isFinished())
+          .ifPresent(p -> view.deleteAfterStatusWrite(() -> cluster.deletePod(p)));
       finish(view, RunPhase.Cancelled, "Cancelled", "cancelled through spec.cancel", now);
       return Optional.empty();
     }
@@ -233,8 +259,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     PodOutcome outcome = PodOutcome.of(p);
     if (outcome.isFinished()) {
       recordResult(view, outcome, now);
-      cluster.deletePod(p); // the result is recorded; the volume must be free for the flush
-      return Optional.empty();
+      return Optional.empty(); // the flush deletes the pod once this result is stored
     }
     if (outcome.isRunning()) {
       return running(view, p, outcome, now);
@@ -253,6 +278,10 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   private Optional<Duration> createPod(RunView view, Instant now) {
     DbtRun run = view.run();
     DbtRunStatus status = view.status();
+    if (cluster.hasStartedBefore(run)) {
+      // The cache is behind the operator's own writes: this run got a pod before. Never a second one.
+      return Optional.of(STALE_RETRY);
+    }
     PersistentVolumeClaim volume = cluster.createOrGet(
         RunVolumeFactory.build(run, config.runVolumeSize(), config.storageClass()));
     if (!RunLabels.isOwnedBy(volume, run)) {
@@ -299,7 +328,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
           + (outcome.waiting().getMessage() == null ? "" : ": " + outcome.waiting().getMessage());
       status.message = message;
       if (waited.compareTo(config.startTimeout()) >= 0) {
-        cluster.deletePod(pod);
+        view.deleteAfterStatusWrite(() -> cluster.deletePod(pod));
         finish(view, RunPhase.Failed, reason, message + " (for " + Durations.human(waited) + ")", now);
         return Optional.empty();
       }
@@ -332,7 +361,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     if (now.isBefore(deadline)) {
       return Optional.of(Duration.between(now, deadline).plusMillis(500));
     }
-    cluster.deletePod(pod);
+    view.deleteAfterStatusWrite(() -> cluster.deletePod(pod));
     finish(view, RunPhase.Failed, "Timeout", "the run exceeded its timeout of " + timeout + "s and was stopped", now);
     return Optional.empty();
   }
@@ -431,6 +460,9 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     if (status.volumeName == null) {
       return Optional.empty(); // the run never got a volume: nothing to flush
     }
+    if (!view.wasTerminal()) {
+      return Optional.of(STALE_RETRY); // store the final status first; the flush starts from it
+    }
     RunLogs logs = status.logs == null ? new RunLogs() : status.logs;
     status.logs = logs;
     if (logs.flushedAt != null) {
@@ -439,7 +471,8 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     }
     Optional<Pod> pod = runPod(view).filter(p -> RunLabels.isOwnedBy(p, run));
     if (pod.isPresent()) {
-      // Wait for the run pod to be gone: its runtime may still be writing the summary.
+      // The result is stored: stop or remove the run pod, and wait until it is gone (its
+      // runtime may still be writing the summary, and the volume must be free for the flush).
       if (pod.get().getMetadata().getDeletionTimestamp() == null) {
         cluster.deletePod(pod.get());
       }
@@ -530,8 +563,9 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     }
     RunConditions.set(run, RunConditions.LOGS_FLUSHED, RunConditions.TRUE, "Flushed",
         "logs and artifacts are at " + logs.location, now);
-    cluster.deleteJob(view.namespace(), job.getMetadata().getName());
-    releaseVolume(view);
+    String jobName = job.getMetadata().getName();
+    view.deleteAfterStatusWrite(() -> cluster.deleteJob(view.namespace(), jobName));
+    view.deleteAfterStatusWrite(() -> releaseVolume(view));
     log.info("DbtRun {}/{}: logs flushed to {}", view.namespace(), view.name(), logs.location);
   }
 
@@ -551,7 +585,8 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     RunConditions.set(view.run(), RunConditions.LOGS_FLUSHED, RunConditions.FALSE, "FlushFailed",
         "attempt " + attempts + " failed (" + cause + "); retrying at " + logs.nextAttemptAt
             + "; the run volume is kept until the upload succeeds", now);
-    cluster.deleteJob(view.namespace(), job.getMetadata().getName());
+    String jobName = job.getMetadata().getName();
+    view.deleteAfterStatusWrite(() -> cluster.deleteJob(view.namespace(), jobName));
     log.warn("DbtRun {}/{}: log flush attempt {} failed: {}", view.namespace(), view.name(), attempts, cause);
   }
 

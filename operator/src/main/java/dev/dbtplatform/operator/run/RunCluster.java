@@ -36,6 +36,14 @@ final class RunCluster {
     }
   }
 
+  /** Whether the stored run (not the cached one) already got a pod or ended. */
+  boolean hasStartedBefore(dev.dbtplatform.crd.DbtRun run) {
+    dev.dbtplatform.crd.DbtRun stored = client.resources(dev.dbtplatform.crd.DbtRun.class)
+        .inNamespace(run.getMetadata().getNamespace()).withName(run.getMetadata().getName()).get();
+    return stored == null || stored.getStatus() != null
+        && (stored.getStatus().podUid != null || stored.getStatus().phaseOrQueued().isTerminal());
+  }
+
   Optional<Pod> livePod(String namespace, String name) {
     return Optional.ofNullable(client.pods().inNamespace(namespace).withName(name).get());
   }
