@@ -41,6 +41,12 @@ public final class LocalPlatform implements AutoCloseable {
   public static final String WAREHOUSE_SECRET = "warehouse-credentials";
   public static final String OBJECT_STORE_SECRET = "dbt-platform-object-store";
 
+  /**
+   * The API stand-in logs every request through java.util.logging. Held here because
+   * java.util.logging keeps loggers only weakly, and would forget the level.
+   */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private final LocalPlatformConfig config;
   private final List<AutoCloseable> started = new ArrayList<>();
   private EmbeddedPostgres postgres;
@@ -67,8 +73,7 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   private void startAll() {
-    // The API stand-in logs every request through java.util.logging.
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     Path root = config.root();
     if (!Files.isExecutable(config.dbtBin().resolve("dbt"))) {
       throw new IllegalStateException("dbt not found in " + config.dbtBin() + ": run `make venv` (make run does it)");

@@ -2,6 +2,7 @@ package dev.dbtplatform.local;
 
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.RunPhase;
+import dev.dbtplatform.local.node.FileTrees;
 import dev.dbtplatform.operator.OperatorMain;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -54,7 +55,10 @@ public final class LocalPlatformMain {
       config = config.withRoot(root.toAbsolutePath());
     }
     Instant t0 = Instant.now();
-    out.println("Starting dbt-platform on this machine (state in " + config.root() + ") ...");
+    // The API stand-in keeps its objects in memory only: start every part fresh, so objects in
+    // storage and rows in the warehouse never outlive the runs that made them.
+    FileTrees.deleteRecursively(config.root());
+    out.println("Starting dbt-platform on this machine (fresh state in " + config.root() + ") ...");
     LocalPlatform platform = LocalPlatform.start(config);
     out.printf("Started in %.1fs:%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);
     out.println("  Kubernetes API (stand-in)  " + platform.kubernetesUrl());

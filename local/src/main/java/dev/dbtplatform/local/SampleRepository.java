@@ -1,5 +1,6 @@
 package dev.dbtplatform.local;
 
+import dev.dbtplatform.local.node.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -79,14 +80,9 @@ public final class SampleRepository {
     }
   }
 
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+  private static void deleteTree(Path dir) {
+    try {
+      FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
     }

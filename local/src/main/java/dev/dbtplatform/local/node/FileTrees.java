@@ -14,10 +14,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Deleting folder trees a pod wrote into, including read-only files and folders; links are not followed. */
-final class FileTrees {
+public final class FileTrees {
   private FileTrees() {}
 
-  static void deleteRecursively(Path root) throws IOException {
+  public static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
