@@ -101,7 +101,7 @@ public final class LocalPlatform implements AutoCloseable {
         .withBinDir(bin)
         .withExtraPath(List.of(config.dbtBin()))
         .withJobBackoffBase(Duration.ofSeconds(2))
-        .withMaxTerminationGrace(Duration.ofSeconds(15))));
+        .withMaxTerminationGrace(Duration.ofSeconds(30))));
 
     OperatorConfig operatorConfig = OperatorConfig.defaults()
         .withObjectStore(new OperatorConfig.ObjectStore(s3.endpoint(), s3.region(), BUCKET, true, "",

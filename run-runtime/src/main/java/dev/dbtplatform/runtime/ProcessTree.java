@@ -16,11 +16,15 @@ final class ProcessTree {
   private ProcessTree() {}
 
   static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+  /** How long dbt gets to cancel its warehouse queries after SIGINT. */
+  static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
   private static final long POLL_MILLIS = 50;
 
   /**
-   * Sends SIGTERM to the process and its descendants, waits up to {@code grace} for all of them
-   * to exit, then kills whatever is left with SIGKILL.
+   * Stops the process and its descendants: first SIGINT to the process, which dbt handles like
+   * Ctrl-C by cancelling the queries it has open in the warehouse (SIGTERM alone would leave them
+   * running there); then SIGTERM to the whole tree and up to {@code grace} to exit; then SIGKILL
+   * for whatever is left. With a zero grace it goes straight to SIGTERM and SIGKILL.
    *
    * @return true when everything exited within the grace period
    */
@@ -29,6 +33,9 @@ final class ProcessTree {
     // can no longer be found from the root.
     Set<ProcessHandle> tree = new LinkedHashSet<>(root.descendants().toList());
     tree.add(root);
+    if (!grace.isZero() && interrupt(root)) {
+      awaitExit(Set.of(root), INTERRUPT_GRACE);
+    }
     tree.forEach(ProcessHandle::destroy);
     boolean graceful = awaitExit(tree, grace);
     if (!graceful) {
@@ -39,6 +46,20 @@ final class ProcessTree {
       awaitExit(tree, Duration.ofSeconds(5));
     }
     return graceful;
+  }
+
+  /** Sends SIGINT, which the JDK cannot send itself, with the system's kill command. */
+  private static boolean interrupt(ProcessHandle process) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return kill.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && kill.exitValue() == 0;
+    } catch (IOException e) {
+      return false; // no kill command: SIGTERM follows
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Polls rather than using onExit(): a zombie is "alive" to the JDK but has stopped running. */

@@ -141,7 +141,7 @@ class RunRuntimeTest {
     long started = System.nanoTime();
     var run = new TestSupport.InProcessRun(dir).run(
         // 20 s: enough for clone, deps and dbt's parsing on a slow machine, so the sleep is what times out.
-        config(runId, repo.url(), null, 20, List.of("dbt run-operation sleep --args '{seconds: 60}'", "dbt build")).toJson(),
+        config(runId, repo.url(), null, 20, List.of(slowModel(61), "dbt build")).toJson(),
         TestSupport.writeWarehouseDir(dir.resolve("warehouse"), postgres, "timeout"), null);
     double seconds = (System.nanoTime() - started) / 1e9;
 
@@ -151,9 +151,26 @@ class RunRuntimeTest {
     assertThat(summary.reason()).isEqualTo("Timeout");
     assertThat(summary.steps()).extracting(StepResult::status).containsExactly(
         StepStatus.Succeeded, StepStatus.Succeeded, StepStatus.Succeeded, StepStatus.TimedOut, StepStatus.Skipped);
-    assertThat(run.log(4)).contains("Sleeping 60 seconds").contains("Timeout reached");
+    assertThat(run.log(4)).contains("START sql table model").contains("Timeout reached");
     assertThat(seconds).isLessThan(45);
     assertThat(TestSupport.processesOfRun(runId)).isEmpty();
+    assertThat(activeSleepQueries(61)).as("dbt cancelled its warehouse query").isZero();
+  }
+
+  /** A step that runs the sample's slow model, whose query sleeps in the warehouse. */
+  private static String slowModel(int seconds) {
+    return "dbt run --select wait_a_while --vars '{include_slow: true, sleep_seconds: " + seconds + "}'";
+  }
+
+  /** Queries still running the slow model's pg_sleep of that many seconds. */
+  private static int activeSleepQueries(int seconds) throws Exception {
+    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(TestSupport.WAREHOUSE_DB), "postgres", "");
+         ResultSet rs = c.createStatement().executeQuery(
+             "select count(*) from pg_stat_activity where state = 'active' and query like '%pg_sleep(" + seconds + ")%'"
+                 + " and usename = '" + TestSupport.WAREHOUSE_USER + "'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   @Test
@@ -221,7 +238,7 @@ class RunRuntimeTest {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("stdout.txt").toFile());
     builder.environment().put(RuntimeEnv.RUN_CONFIG,
-        config(runId, repo.url(), null, 0, List.of("dbt run-operation sleep --args '{seconds: 60}'", "dbt build")).toJson());
+        config(runId, repo.url(), null, 0, List.of(slowModel(62), "dbt build")).toJson());
     builder.environment().put(RuntimeEnv.WORKSPACE, workspace.toString());
     builder.environment().put(RuntimeEnv.WAREHOUSE_DIR, warehouse.toString());
     builder.environment().put(RuntimeEnv.GIT_CREDENTIALS_DIR, dir.resolve("none").toString());
@@ -231,7 +248,7 @@ class RunRuntimeTest {
     try {
       Path sleepLog = RunVolumeLayout.stepLog(workspace, 4);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!(Files.exists(sleepLog) && Files.readString(sleepLog).contains("Sleeping 60 seconds"))) {
+      while (!(Files.exists(sleepLog) && Files.readString(sleepLog).contains("START sql table model"))) {
         if (!runtime.isAlive() || System.nanoTime() > deadline) {
           fail("the sleep step did not start: " + Files.readString(dir.resolve("stdout.txt")));
         }
@@ -255,5 +272,6 @@ class RunRuntimeTest {
     assertThat(RunSummary.fromJson(Files.readString(terminationLog)).outcome()).isEqualTo(RunOutcome.Cancelled);
     assertThat(stdout).contains("Received SIGTERM").doesNotContain(TestSupport.WAREHOUSE_PASSWORD);
     assertThat(TestSupport.processesOfRun(runId)).isEmpty();
+    assertThat(activeSleepQueries(62)).as("dbt cancelled its warehouse query").isZero();
   }
 }
