@@ -1,5 +1,6 @@
 package dev.dbtplatform.operator;
 
+import dev.dbtplatform.operator.environment.DbtEnvironmentReconciler;
 import dev.dbtplatform.operator.metrics.MetricsServer;
 import dev.dbtplatform.operator.metrics.RunMetrics;
 import dev.dbtplatform.operator.run.DbtRunReconciler;
@@ -12,7 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The operator: the DbtRun reconciler on JOSDK, with metrics. Works the same against a real
+ * The operator: the DbtRun and DbtEnvironment reconcilers on JOSDK, with metrics. Works the same against a real
  * cluster and against the embedded API stand-in.
  */
 public final class DbtPlatformOperator implements AutoCloseable {
@@ -44,6 +45,12 @@ public final class DbtPlatformOperator implements AutoCloseable {
       c.withName("dbtrun");
       // Every event matters (pod status changes, timers), not only spec generations.
       c.withGenerationAware(false);
+      if (!config.namespaces().isEmpty()) {
+        c.settingNamespaces(config.namespaces());
+      }
+    });
+    operator.register(new DbtEnvironmentReconciler(client, clock), c -> {
+      c.withName("dbtenvironment");
       if (!config.namespaces().isEmpty()) {
         c.settingNamespaces(config.namespaces());
       }

@@ -20,6 +20,7 @@ import dev.dbtplatform.operator.resources.ResourceNames;
 import dev.dbtplatform.operator.resources.RunLabels;
 import dev.dbtplatform.operator.resources.RunPodFactory;
 import dev.dbtplatform.operator.resources.RunVolumeFactory;
+import dev.dbtplatform.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -111,7 +112,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     RunView view = new RunView(run, context, run.getStatus().phase, new ArrayList<>());
     Optional<Duration> recheck = advance(view, clock.instant());
     boolean changed = !before.equals(Json.write(run.getStatus()));
-    if (changed && !statusWriter.write(run)) {
+    if (changed && !statusWriter.write(DbtRun.class, run)) {
       return UpdateControl.<DbtRun>noUpdate().rescheduleAfter(STALE_RETRY);
     }
     view.afterStatusWrite().forEach(Runnable::run);

@@ -2,9 +2,9 @@ package dev.dbtplatform.operator.run;
 
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.DbtRunStatus;
+import dev.dbtplatform.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
-import java.util.Objects;
 
 /** The conditions of a DbtRun and how they are set. */
 public final class RunConditions {
@@ -21,31 +21,15 @@ public final class RunConditions {
   /** Logs and artifacts are in object storage and the run volume is released. */
   public static final String LOGS_FLUSHED = "LogsFlushed";
 
-  public static final String TRUE = "True";
-  public static final String FALSE = "False";
+  public static final String TRUE = Conditions.TRUE;
+  public static final String FALSE = Conditions.FALSE;
 
-  /** Sets a condition; the transition time moves only when the status value changes. */
   public static void set(DbtRun run, String type, String status, String reason, String message, Instant now) {
-    DbtRunStatus s = run.getStatus();
-    Condition existing = find(s, type);
-    if (existing != null && Objects.equals(existing.getStatus(), status) && Objects.equals(existing.getReason(), reason)
-        && Objects.equals(existing.getMessage(), message)) {
-      return;
-    }
-    Condition c = new Condition();
-    c.setType(type);
-    c.setStatus(status);
-    c.setReason(reason);
-    c.setMessage(message);
-    c.setObservedGeneration(run.getMetadata().getGeneration());
-    c.setLastTransitionTime(existing != null && Objects.equals(existing.getStatus(), status)
-        ? existing.getLastTransitionTime() : now.toString());
-    s.conditions.removeIf(old -> type.equals(old.getType()));
-    s.conditions.add(c);
+    Conditions.set(run.getStatus().conditions, run.getMetadata().getGeneration(), type, status, reason, message, now);
   }
 
   public static Condition find(DbtRunStatus status, String type) {
-    return status.conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    return Conditions.find(status.conditions, type);
   }
 
   public static boolean isTrue(DbtRunStatus status, String type) {

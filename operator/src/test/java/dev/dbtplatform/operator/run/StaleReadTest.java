@@ -8,19 +8,11 @@ import dev.dbtplatform.contract.StepStatus;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.RunPhase;
 import dev.dbtplatform.embedded.EmbeddedKubernetes;
+import dev.dbtplatform.operator.UncachedContext;
 import dev.dbtplatform.operator.metrics.RunMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
-import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
-import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +44,7 @@ class StaleReadTest {
       assertThat(kubelet.pod(name)).as("the pod outlives the pass that records its result").isNotNull();
 
       client.pods().inNamespace("default").withName(name).delete();
-      reconciler.reconcile(staleRunning, new PodlessContext(client));
+      reconciler.reconcile(staleRunning, new UncachedContext<>(client));
 
       DbtRun stored = read(client, name);
       assertThat(stored.getStatus().phase).isEqualTo(RunPhase.Failed);
@@ -71,27 +63,10 @@ class StaleReadTest {
   }
 
   private static void reconcile(DbtRunReconciler reconciler, KubernetesClient client, String name) {
-    reconciler.reconcile(read(client, name), new PodlessContext(client));
+    reconciler.reconcile(read(client, name), new UncachedContext<>(client));
   }
 
   private static DbtRun read(KubernetesClient client, String name) {
     return client.resources(DbtRun.class).inNamespace("default").withName(name).get();
-  }
-
-  /** A context whose caches are empty, so the reconciler asks the API for what it needs. */
-  private record PodlessContext(KubernetesClient client) implements Context<DbtRun> {
-    @Override public Optional<RetryInfo> getRetryInfo() { return Optional.empty(); }
-    @Override public <R> Set<R> getSecondaryResources(Class<R> type) { return Set.of(); }
-    @Override public <R> Optional<R> getSecondaryResource(Class<R> type, String eventSourceName) { return Optional.empty(); }
-    @Override public ControllerConfiguration<DbtRun> getControllerConfiguration() { return null; }
-    @Override public ManagedWorkflowAndDependentResourceContext managedWorkflowAndDependentResourceContext() { return null; }
-    @Override public EventSourceRetriever<DbtRun> eventSourceRetriever() { return null; }
-    @Override public KubernetesClient getClient() { return client; }
-    @Override public ExecutorService getWorkflowExecutorService() { return null; }
-    @Override public DbtRun getPrimaryResource() { return null; }
-    @Override public IndexedResourceCache<DbtRun> getPrimaryCache() { return null; }
-    @Override public boolean isNextReconciliationImminent() { return false; }
-    @Override public boolean isPrimaryResourceDeleted() { return false; }
-    @Override public boolean isPrimaryResourceFinalStateUnknown() { return false; }
   }
 }
