@@ -13,6 +13,10 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -88,7 +92,8 @@ public final class FlushMain {
         // s3proxy and other S3-compatible stores do not all take the CRC32 checksums that newer SDKs send
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+            .addExecutionInterceptor(new WithoutExpectContinue()));
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
     }
@@ -129,5 +134,17 @@ public final class FlushMain {
       cut = cut.substring(0, cut.length() - 1);
     }
     return cut + "...";
+  }
+
+  /**
+   * Sends uploads without "Expect: 100-continue". The JDK's URL connection writes the body while
+   * some S3 servers (Jetty-based ones such as s3proxy) already answer or close, which fails the
+   * upload with "Error writing request body to server" and costs a retry.
+   */
+  static final class WithoutExpectContinue implements ExecutionInterceptor {
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+      return context.httpRequest().toBuilder().removeHeader("Expect").build();
+    }
   }
 }

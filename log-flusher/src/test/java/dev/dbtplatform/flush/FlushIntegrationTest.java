@@ -128,7 +128,7 @@ class FlushIntegrationTest {
     }
     assertThat(run.out()).contains("flushed " + expected.size() + " objects (" + bytes + " bytes) to s3://" + bucket + "/" + prefix);
     assertThat(run.out() + run.err()).doesNotContain(S3TestSupport.SECRET);
-    assertThat(clock.sleeps).isEmpty();
+    assertThat(clock.sleeps).as(run.out() + run.err()).isEmpty();
   }
 
   @Test
@@ -201,7 +201,7 @@ class FlushIntegrationTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("bucket \"" + bucket + "\" does not exist at " + store.endpoint()).contains("NoSuchBucket");
-    assertThat(clock.sleeps).isEmpty();
+    assertThat(clock.sleeps).as(run.out() + run.err()).isEmpty();
     assertThat(Files.readString(terminationLog)).startsWith("log flush failed: bucket");
   }
 
@@ -217,7 +217,7 @@ class FlushIntegrationTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("refused the credentials").contains("SignatureDoesNotMatch");
     assertThat(run.out() + run.err() + Files.readString(terminationLog)).doesNotContain("wrong-secret-never-printed");
-    assertThat(clock.sleeps).isEmpty();
+    assertThat(clock.sleeps).as(run.out() + run.err()).isEmpty();
     assertThat(keys(client, bucket)).isEmpty();
   }
 

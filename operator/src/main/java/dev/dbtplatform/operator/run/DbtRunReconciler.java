@@ -64,12 +64,14 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   private final RunMetrics metrics;
   private final ObjectStoreCredentials credentials;
   private final StatusWriter statusWriter;
+  private final RunEvents events;
   private final Clock clock;
 
   public DbtRunReconciler(KubernetesClient client, OperatorConfig config, RunMetrics metrics, Clock clock) {
     this.config = config;
     this.cluster = new RunCluster(client);
     this.statusWriter = new StatusWriter(client);
+    this.events = new RunEvents(client);
     this.metrics = metrics;
     this.clock = clock;
     this.credentials = new ObjectStoreCredentials(client, config.objectStore().credentialsNamespace(),
@@ -109,11 +111,16 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
       run.setStatus(new DbtRunStatus());
     }
     String before = Json.write(run.getStatus());
+    var flushBefore = RunConditions.find(run.getStatus(), RunConditions.LOGS_FLUSHED);
     RunView view = new RunView(run, context, run.getStatus().phase, new ArrayList<>());
-    Optional<Duration> recheck = advance(view, clock.instant());
+    Instant now = clock.instant();
+    Optional<Duration> recheck = advance(view, now);
     boolean changed = !before.equals(Json.write(run.getStatus()));
-    if (changed && !statusWriter.write(DbtRun.class, run)) {
-      return UpdateControl.<DbtRun>noUpdate().rescheduleAfter(STALE_RETRY);
+    if (changed) {
+      if (!statusWriter.write(DbtRun.class, run)) {
+        return UpdateControl.<DbtRun>noUpdate().rescheduleAfter(STALE_RETRY);
+      }
+      events.recordChanges(run, view.phaseRead(), flushBefore, now);
     }
     view.afterStatusWrite().forEach(Runnable::run);
     UpdateControl<DbtRun> control = UpdateControl.noUpdate();

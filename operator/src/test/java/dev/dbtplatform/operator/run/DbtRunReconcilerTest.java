@@ -145,6 +145,8 @@ class DbtRunReconcilerTest {
     await().until(() -> client.persistentVolumeClaims().inNamespace(NS).withName(name + "-workspace").get() == null);
     await().until(() -> kubelet.pod(name) == null);
     assertThat(kubelet.podsOfRun(name)).isZero();
+    await().untilAsserted(() -> assertThat(eventReasons(name))
+        .contains("Starting", "Running", "Succeeded", "Flushing", "Flushed"));
   }
 
   @Test
@@ -355,6 +357,9 @@ class DbtRunReconcilerTest {
     assertThat(failed.getStatus().message).contains("spec.steps[1] 'rm -rf /' is not a dbt command");
     assertThat(reasonOf(failed, RunConditions.FAILED)).isEqualTo("InvalidSpec");
     assertThat(kubelet.pod(name)).isNull();
+    await().untilAsserted(() -> assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .anyMatch(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())
+            && "InvalidSpec".equals(e.getReason()) && e.getMessage().contains("is not a dbt command")));
   }
 
   @Test
@@ -473,6 +478,14 @@ class DbtRunReconcilerTest {
     String job = runName + "-flush-" + attempt;
     await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.job(job) != null);
     return job;
+  }
+
+  /** Reasons of the run's Events. */
+  static List<String> eventReasons(String runName) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> runName.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getReason())
+        .toList();
   }
 
   static RunConfig runConfigOf(Pod pod) {
