@@ -1,6 +1,7 @@
 package dev.dbtplatform.operator.metrics;
 
 import dev.dbtplatform.crd.DbtRun;
+import dev.dbtplatform.crd.DbtRunStatus;
 import dev.dbtplatform.crd.RunPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -45,24 +46,39 @@ public final class RunMetrics {
     this.runs = runs;
   }
 
-  public void queued(Duration d) {
-    queueTime.record(d);
-  }
-
-  public void prepared(Duration d) {
-    prepTime.record(d);
-  }
-
-  public void finished(RunPhase phase, String reason, Duration runDuration) {
-    Counter.builder("dbt_platform_runs_finished")
-        .description("Runs that reached a final phase")
-        .tag("phase", phase.name())
-        .tag("reason", reason == null ? "" : reason)
-        .register(registry)
-        .increment();
-    if (runDuration != null) {
-      runTime.record(runDuration);
+  /**
+   * Records what a stored status change says: the queue time when the pod was created, the prep
+   * time when dbt started, the end of a run. Called only after the status is stored, so a pass
+   * whose write was refused counts nothing.
+   */
+  public void recordChanges(DbtRunStatus status, RunPhase phaseBefore) {
+    RunPhase phase = status.phaseOrQueued();
+    if (phase == phaseBefore) {
+      return;
     }
+    boolean wasQueued = phaseBefore == null || phaseBefore == RunPhase.Queued;
+    if (wasQueued && phase != RunPhase.Queued && status.queuedSeconds != null) {
+      queueTime.record(seconds(status.queuedSeconds));
+    }
+    if (phaseBefore != RunPhase.Running && status.prepSeconds != null
+        && (phase == RunPhase.Running || phase.isTerminal() && status.startedAt != null)) {
+      prepTime.record(seconds(status.prepSeconds));
+    }
+    if (phase.isTerminal()) {
+      Counter.builder("dbt_platform_runs_finished")
+          .description("Runs that reached a final phase")
+          .tag("phase", phase.name())
+          .tag("reason", status.reason == null ? "" : status.reason)
+          .register(registry)
+          .increment();
+      if (status.runSeconds != null) {
+        runTime.record(seconds(status.runSeconds));
+      }
+    }
+  }
+
+  private static Duration seconds(double seconds) {
+    return Duration.ofMillis((long) (seconds * 1000));
   }
 
   private long count(RunPhase phase) {

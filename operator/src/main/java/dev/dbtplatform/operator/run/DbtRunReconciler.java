@@ -121,6 +121,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
         return UpdateControl.<DbtRun>noUpdate().rescheduleAfter(STALE_RETRY);
       }
       events.recordChanges(run, view.phaseRead(), flushBefore, now);
+      metrics.recordChanges(run.getStatus(), view.phaseRead());
     }
     view.afterStatusWrite().forEach(Runnable::run);
     UpdateControl<DbtRun> control = UpdateControl.noUpdate();
@@ -319,9 +320,6 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     if (status.phase == RunPhase.Queued) {
       status.phase = RunPhase.Starting;
       status.message = "pod " + status.podName + " created";
-      if (status.queuedSeconds != null) {
-        metrics.queued(Duration.ofMillis((long) (status.queuedSeconds * 1000)));
-      }
     }
   }
 
@@ -355,9 +353,6 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
       status.message = "dbt is running";
       RunConditions.set(run, RunConditions.RUNNING, RunConditions.TRUE, "PodRunning",
           "dbt is running in pod " + status.podName, now);
-      if (status.prepSeconds != null) {
-        metrics.prepared(Duration.ofMillis((long) (status.prepSeconds * 1000)));
-      }
     }
     long timeout = status.resolved.timeoutSeconds == null ? 0 : status.resolved.timeoutSeconds;
     if (timeout <= 0) {
@@ -447,7 +442,6 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     if (phase == RunPhase.Failed) {
       RunConditions.set(run, RunConditions.FAILED, RunConditions.TRUE, reason, message, now);
     }
-    metrics.finished(phase, reason, status.runSeconds == null ? null : Duration.ofMillis((long) (status.runSeconds * 1000)));
     log.info("DbtRun {}/{} {}: {} ({})", view.namespace(), view.name(), phase, message, reason);
   }
 

@@ -1,5 +1,7 @@
 package dev.dbtplatform.operator.run;
 
+import dev.dbtplatform.crd.DbtRun;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -37,8 +39,8 @@ final class RunCluster {
   }
 
   /** Whether the stored run (not the cached one) already got a pod or ended. */
-  boolean hasStartedBefore(dev.dbtplatform.crd.DbtRun run) {
-    dev.dbtplatform.crd.DbtRun stored = client.resources(dev.dbtplatform.crd.DbtRun.class)
+  boolean hasStartedBefore(DbtRun run) {
+    DbtRun stored = client.resources(DbtRun.class)
         .inNamespace(run.getMetadata().getNamespace()).withName(run.getMetadata().getName()).get();
     return stored == null || stored.getStatus() != null
         && (stored.getStatus().podUid != null || stored.getStatus().phaseOrQueued().isTerminal());
@@ -67,6 +69,6 @@ final class RunCluster {
 
   void deleteJob(String namespace, String name) {
     client.batch().v1().jobs().inNamespace(namespace).withName(name)
-        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
   }
 }

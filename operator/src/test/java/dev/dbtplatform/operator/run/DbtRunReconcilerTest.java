@@ -432,8 +432,10 @@ class DbtRunReconcilerTest {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.metricsPort() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     assertThat(body).contains("dbt_platform_runs{phase=\"Running\"}")
-        .contains("dbt_platform_run_prep_seconds_count")
         .contains("operator_sdk_reconciliations");
+    double prepCount = body.lines().filter(l -> l.startsWith("dbt_platform_run_prep_seconds_count"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    assertThat(prepCount).as("prep time recorded when dbt started").isGreaterThanOrEqualTo(1);
   }
 
   // ---- helpers -------------------------------------------------------------------------------
