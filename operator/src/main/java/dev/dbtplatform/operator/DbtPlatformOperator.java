@@ -5,6 +5,7 @@ import dev.dbtplatform.operator.metrics.MetricsServer;
 import dev.dbtplatform.operator.metrics.RunMetrics;
 import dev.dbtplatform.operator.run.DbtRunReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -27,17 +28,25 @@ public final class DbtPlatformOperator implements AutoCloseable {
     this.metricsServer = metricsServer;
   }
 
-  /** Registers the reconcilers and starts them; returns once the caches are in sync. */
-  public static DbtPlatformOperator start(KubernetesClient client, OperatorConfig config, Clock clock) {
+  /**
+   * Registers the reconcilers and starts them; returns once the caches are in sync. The operator
+   * connects with the configuration of the given client, through a client of its own that reads
+   * objects leniently (see {@link LenientSerialization}) and that it closes on {@link #close()}.
+   */
+  public static DbtPlatformOperator start(KubernetesClient cluster, OperatorConfig config, Clock clock) {
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(cluster.getConfiguration())
+        .withKubernetesSerialization(LenientSerialization.create())
+        .build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Operator operator = new Operator(o -> o
         .withKubernetesClient(client)
         .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build())
-        // Status is patched with JSON merge patches: server-side apply is not available on every
-        // API server this runs against (the embedded stand-in has none).
+        // No server-side apply: not every API server this runs against has it (the embedded
+        // stand-in has none). Status is written by StatusWriter.
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withCloseClientOnStop(false)
+        .withCloseClientOnStop(true)
         .withStopOnInformerErrorDuringStartup(true)
         .withCacheSyncTimeout(Duration.ofMinutes(2)));
     RunMetrics runMetrics = new RunMetrics(registry);

@@ -363,6 +363,27 @@ class DbtRunReconcilerTest {
   }
 
   @Test
+  void aRunWhoseFieldsHaveTheWrongTypesDoesNotStopOtherRuns() {
+    // Admission would reject this on a real API server; the stand-in stores it as it is.
+    var bad = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+        .withApiVersion("dbtplatform.dev/v1alpha1").withKind("DbtRun")
+        .withNewMetadata().withName("wrong-types").withNamespace(NS).endMetadata()
+        .addToAdditionalProperties("spec", java.util.Map.of("environmentRef", java.util.Map.of("name", "prod"),
+            "steps", "dbt build", "threads", "many"))
+        .build();
+    client.genericKubernetesResources("dbtplatform.dev/v1alpha1", "DbtRun").inNamespace(NS).resource(bad).create();
+    String name = apply(run(spec()));
+    awaitPod(name);
+    var runs = client.genericKubernetesResources("dbtplatform.dev/v1alpha1", "DbtRun").inNamespace(NS);
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        runs.withName("wrong-types").get().get("status", "phase") != null);
+    var failed = runs.withName("wrong-types").get();
+    assertThat((String) failed.get("status", "phase")).isEqualTo("Failed");
+    assertThat((String) failed.get("status", "reason")).isEqualTo("InvalidSpec");
+    assertThat((String) failed.get("status", "message")).contains("spec.steps is empty");
+  }
+
+  @Test
   void anInlineRunWithoutWarehouseIsInvalidSpec() {
     DbtRunSpec spec = new DbtRunSpec();
     spec.git = new GitSource();
