@@ -31,9 +31,4 @@ public final class RunConditions {
   public static Condition find(DbtRunStatus status, String type) {
     return Conditions.find(status.conditions, type);
   }
-
-  public static boolean isTrue(DbtRunStatus status, String type) {
-    Condition c = find(status, type);
-    return c != null && TRUE.equals(c.getStatus());
-  }
 }
