@@ -1,0 +1,42 @@
+package dev.dbtplatform.api.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Service token values: {@code dbtp_} followed by 40 random URL-safe characters (240 bits).
+ * Only their SHA-256 is stored; a plain token exists only in the creator's hands.
+ */
+public final class Tokens {
+  public static final String PREFIX = "dbtp_";
+  /** How much of a plain token is kept for people to recognise it (the prefix and 7 characters). */
+  public static final int DISPLAY_LENGTH = PREFIX.length() + 7;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Tokens() {}
+
+  public static String newToken() {
+    byte[] bytes = new byte[30]; // 30 bytes -> exactly 40 base64url characters, no padding
+    RANDOM.nextBytes(bytes);
+    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Lower-case hex SHA-256 of the token's UTF-8 bytes (64 characters). */
+  public static String hash(String token) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  public static String displayPrefix(String token) {
+    return token.substring(0, Math.min(DISPLAY_LENGTH, token.length()));
+  }
+}

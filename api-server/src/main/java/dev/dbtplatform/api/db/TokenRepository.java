@@ -1,0 +1,74 @@
+package dev.dbtplatform.api.db;
+
+import static dev.dbtplatform.api.db.generated.Tables.SERVICE_TOKENS;
+
+import dev.dbtplatform.api.auth.Tokens;
+import dev.dbtplatform.api.db.generated.tables.records.ServiceTokensRecord;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.jooq.impl.DSL;
+
+/** Service tokens, stored only as SHA-256 hashes. */
+public final class TokenRepository {
+  /** A token as stored: never the plain value. */
+  public record StoredToken(long id, long accountId, String name, String prefix,
+                            OffsetDateTime createdAt, OffsetDateTime lastUsedAt) {}
+
+  /** What creating a token returns: the plain value, the only time anyone sees it. */
+  public record CreatedToken(StoredToken token, String plainToken) {
+    @Override
+    public String toString() { // keep the secret out of logs and assertion messages
+      return "CreatedToken[" + token + "]";
+    }
+  }
+
+  private final Database db;
+
+  public TokenRepository(Database db) {
+    this.db = db;
+  }
+
+  public CreatedToken create(long accountId, String name) {
+    String plain = Tokens.newToken();
+    ServiceTokensRecord r = db.dsl()
+        .insertInto(SERVICE_TOKENS)
+        .set(SERVICE_TOKENS.ACCOUNT_ID, accountId)
+        .set(SERVICE_TOKENS.NAME, name)
+        .set(SERVICE_TOKENS.TOKEN_HASH, Tokens.hash(plain))
+        .set(SERVICE_TOKENS.TOKEN_PREFIX, Tokens.displayPrefix(plain))
+        .returning()
+        .fetchOne();
+    return new CreatedToken(toStored(r), plain);
+  }
+
+  public Optional<StoredToken> findByHash(String tokenHash) {
+    return db.dsl().selectFrom(SERVICE_TOKENS)
+        .where(SERVICE_TOKENS.TOKEN_HASH.eq(tokenHash))
+        .fetchOptional()
+        .map(TokenRepository::toStored);
+  }
+
+  public void touch(long tokenId) {
+    db.dsl().update(SERVICE_TOKENS)
+        .set(SERVICE_TOKENS.LAST_USED_AT, DSL.currentOffsetDateTime())
+        .where(SERVICE_TOKENS.ID.eq(tokenId))
+        .execute();
+  }
+
+  /**
+   * The token a request presents, if it exists, with its last use recorded: one statement.
+   */
+  public Optional<StoredToken> authenticate(String plainToken) {
+    return db.dsl().update(SERVICE_TOKENS)
+        .set(SERVICE_TOKENS.LAST_USED_AT, DSL.currentOffsetDateTime())
+        .where(SERVICE_TOKENS.TOKEN_HASH.eq(Tokens.hash(plainToken)))
+        .returning()
+        .fetchOptional()
+        .map(TokenRepository::toStored);
+  }
+
+  private static StoredToken toStored(ServiceTokensRecord r) {
+    return new StoredToken(r.getId(), r.getAccountId(), r.getName(), r.getTokenPrefix(),
+        r.getCreatedAt(), r.getLastUsedAt());
+  }
+}

@@ -1,0 +1,99 @@
+package dev.dbtplatform.api.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbtplatform.api.auth.Authenticator;
+import dev.dbtplatform.api.db.AccountRepository;
+import dev.dbtplatform.api.db.Database;
+import dev.dbtplatform.api.db.TokenRepository;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dbt Cloud-compatible HTTP API. Every response, errors included, is in dbt Cloud's
+ * envelope; a trailing slash is optional on every path; {@code GET /} answers 200 because
+ * clients probe it.
+ */
+public final class ApiServer implements AutoCloseable {
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ENVELOPED = "dbtplatform.enveloped";
+
+  private final Javalin app;
+
+  private ApiServer(Javalin app) {
+    this.app = app;
+  }
+
+  /** Starts on the loopback interface; port 0 picks a free port (see {@link #port()}). */
+  public static ApiServer start(int port, Database db) {
+    return start(DEFAULT_HOST, port, db);
+  }
+
+  public static ApiServer start(String host, int port, Database db) {
+    Authenticator auth = new Authenticator(new TokenRepository(db));
+    AccountsApi accounts = new AccountsApi(new AccountRepository(db));
+
+    Javalin app = Javalin.create(config -> {
+      config.router.ignoreTrailingSlashes = true;
+      config.router.treatMultipleSlashesAsSingleSlash = true;
+      config.jetty.host = host;
+      config.jetty.port = port;
+
+      config.routes.before("/api/*", ctx ->
+          ctx.attribute(RequestAuth.ATTRIBUTE, auth.authenticate(ctx.header("Authorization"))));
+
+      config.routes.get("/", ctx -> json(ctx, 200, Envelope.success(Map.of("name", "dbt-platform"))));
+      config.routes.get("/api/v2/accounts", accounts::list);
+      config.routes.get("/api/v2/accounts/{account_id}", accounts::get);
+
+      config.routes.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), Envelope.error(e.status(), e.getMessage())));
+      config.routes.exception(HttpResponseException.class, (e, ctx) ->
+          json(ctx, e.getStatus(), Envelope.error(e.getStatus(), e.getMessage())));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        // The path only: query strings and headers may hold secrets.
+        LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+        json(ctx, 500, Envelope.error(500, "Something went wrong on the server; try again, and report it if it persists."));
+      });
+      config.routes.error(404, ctx -> {
+        if (ctx.attribute(ENVELOPED) == null) {
+          json(ctx, 404, Envelope.error(404, "Not found: no API endpoint " + ctx.method() + " " + ctx.path()
+              + ". Check the path and the method."));
+        }
+      });
+    });
+    app.start(host, port);
+    LOG.info("API server listening on http://{}:{}", host, app.port());
+    return new ApiServer(app);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public void stop() {
+    app.stop();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  static void json(Context ctx, int status, Object body) {
+    String text;
+    try {
+      text = JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize a response", e);
+    }
+    ctx.attribute(ENVELOPED, Boolean.TRUE);
+    ctx.status(status).contentType("application/json").result(text);
+  }
+}
