@@ -108,7 +108,7 @@ public final class LocalPlatform implements AutoCloseable {
             OBJECT_STORE_SECRET, null, 30))
         .withTimings(Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(2))
         .withMetricsPort(0);
-    operator = track(DbtPlatformOperator.start(kubernetes.newClient(), operatorConfig, Clock.systemUTC()));
+    operator = track(DbtPlatformOperator.start(client, operatorConfig, Clock.systemUTC()));
 
     createSecrets();
   }

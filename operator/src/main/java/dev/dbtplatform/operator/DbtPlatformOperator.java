@@ -30,8 +30,9 @@ public final class DbtPlatformOperator implements AutoCloseable {
 
   /**
    * Registers the reconcilers and starts them; returns once the caches are in sync. The operator
-   * connects with the configuration of the given client, through a client of its own that reads
-   * objects leniently (see {@link LenientSerialization}) and that it closes on {@link #close()}.
+   * takes only the configuration of the given client (which stays the caller's to close) and
+   * connects through a client of its own that reads objects leniently (see
+   * {@link LenientSerialization}) and that it closes on {@link #close()}.
    */
   public static DbtPlatformOperator start(KubernetesClient cluster, OperatorConfig config, Clock clock) {
     KubernetesClient client = new KubernetesClientBuilder()

@@ -67,7 +67,7 @@ class DbtRunReconcilerTest {
   static void start() {
     kubernetes = EmbeddedKubernetes.start();
     client = kubernetes.newClient();
-    operator = DbtPlatformOperator.start(kubernetes.newClient(), CONFIG, Clock.systemUTC());
+    operator = DbtPlatformOperator.start(client, CONFIG, Clock.systemUTC());
     kubelet = new TestKubelet(client, NS);
     DbtProject project = new DbtProject();
     project.getMetadata().setName("shop");
@@ -232,7 +232,7 @@ class DbtRunReconcilerTest {
     awaitRun(name, r -> r.getStatus().phase == RunPhase.Running);
 
     operator.close();
-    operator = DbtPlatformOperator.start(kubernetes.newClient(), CONFIG, Clock.systemUTC());
+    operator = DbtPlatformOperator.start(client, CONFIG, Clock.systemUTC());
     touch(name);
     kubelet.terminated(name, 0, summary(RunOutcome.Succeeded, null, StepStatus.Succeeded, StepStatus.Succeeded).toTerminationMessage());
     DbtRun done = awaitRun(name, r -> r.getStatus().phase == RunPhase.Succeeded);
