@@ -35,6 +35,7 @@ final class Retrier {
     long budgetNanos = budget.toNanos();
     long outageStart = 0;
     boolean failing = false;
+    boolean reconnected = false;
     int retries = 0;
     while (true) {
       long attemptStart = clock.nanoTime();
@@ -49,6 +50,13 @@ final class Retrier {
         }
         if (!S3Errors.isRetryable(e)) {
           throw fatal(what, e);
+        }
+        if (!failing && !reconnected && S3Errors.isDroppedConnection(e)) {
+          // a pooled connection the store had closed: not an outage, so try a new one at once
+          reconnected = true;
+          log.printf("object store at %s: %s failed (%s), retrying at once on a new connection%n",
+              endpoint, what, S3Errors.describe(e));
+          continue;
         }
         if (!failing) {
           failing = true;

@@ -39,6 +39,22 @@ final class S3Errors {
     return !(e instanceof SdkServiceException) && hasIoCause(e);
   }
 
+  /**
+   * Whether the store dropped a kept-alive connection under the request (it closed the connection
+   * while the client reused it from its pool). A new connection usually works at once.
+   */
+  static boolean isDroppedConnection(Throwable e) {
+    Throwable io = firstIoCause(e);
+    if (io == null || e instanceof SdkServiceException) {
+      return false;
+    }
+    String message = rootCause(io).getMessage();
+    return message != null && DROPPED_CONNECTION_MESSAGES.stream().anyMatch(message::contains);
+  }
+
+  private static final Set<String> DROPPED_CONNECTION_MESSAGES = Set.of(
+      "Error writing request body to server", "Connection reset", "Broken pipe", "Unexpected end of file from server");
+
   static int statusCode(Throwable e) {
     return e instanceof SdkServiceException service ? service.statusCode() : 0;
   }

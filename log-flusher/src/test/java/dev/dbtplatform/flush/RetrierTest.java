@@ -80,6 +80,26 @@ class RetrierTest {
     assertThat(calls).hasValue(7);
   }
 
+  static SdkClientException dropped() {
+    return SdkClientException.builder().message("Unable to execute HTTP request: Error writing request body to server")
+        .cause(new java.io.IOException("Error writing request body to server")).build();
+  }
+
+  @Test
+  void aDroppedPooledConnectionIsRetriedAtOnceThenCountsAsAnOutage() {
+    AtomicInteger calls = new AtomicInteger();
+    assertThat(retrier(60).call("upload of k", failing(calls, dropped()))).isEqualTo("ok");
+    assertThat(calls).hasValue(2);
+    assertThat(clock.sleeps).isEmpty();
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("upload of k failed (IOException: Error writing request body to server), retrying at once");
+
+    AtomicInteger again = new AtomicInteger();
+    assertThat(retrier(60).call("upload of k", failing(again, dropped(), dropped(), dropped()))).isEqualTo("ok");
+    assertThat(again).hasValue(4);
+    assertThat(clock.sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+  }
+
   @Test
   void serverErrorsThatPersistAreReportedAsUnavailable() {
     assertThatThrownBy(() -> retrier(10).call("upload of k", () -> {
