@@ -9,6 +9,7 @@ import dev.dbtplatform.api.db.AccountRepository;
 import dev.dbtplatform.api.db.Database;
 import dev.dbtplatform.api.db.TokenRepository;
 import dev.dbtplatform.api.http.ApiServer;
+import dev.dbtplatform.api.http.ApiServices;
 import dev.dbtplatform.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -45,7 +46,7 @@ class ApiServerTest {
     other = accounts.create("Other");
     token = tokens.create(mine.id(), "ci").plainToken();
     otherToken = tokens.create(other.id(), "ci").plainToken();
-    server = ApiServer.start(0, db);
+    server = ApiServer.start(0, new ApiServices(db, null, null, java.time.Clock.systemUTC()));
   }
 
   @AfterAll

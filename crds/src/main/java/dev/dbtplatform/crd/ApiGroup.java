@@ -22,9 +22,25 @@ public final class ApiGroup {
   public static final String JOB_ID_LABEL = GROUP + "/job-id";
   public static final String RUN_ID_LABEL = GROUP + "/run-id";
 
+  /**
+   * Free text the API shows for a project, environment or job. Kubernetes names are DNS labels,
+   * API names are anything a person types, so the API keeps them here; without one the API shows
+   * metadata.name.
+   */
+  public static final String DISPLAY_NAME_ANNOTATION = GROUP + "/display-name";
+  public static final String DESCRIPTION_ANNOTATION = GROUP + "/description";
+  /** dbt Cloud's deployment type of an environment (production, staging); nothing here depends on it. */
+  public static final String DEPLOYMENT_TYPE_ANNOTATION = GROUP + "/deployment-type";
+  /**
+   * An environment's dbt version as an API client wrote it (1.11.0-latest, versionless), shown
+   * back to that client as long as spec.dbtVersion, which is what runs use, still matches it.
+   */
+  public static final String REQUESTED_DBT_VERSION_ANNOTATION = GROUP + "/requested-dbt-version";
+
   /** The CRD file names the build generates, in the order they are installed. */
   public static final java.util.List<String> CRD_FILES = java.util.List.of(
       "dbtprojects.dbtplatform.dev-v1.yml",
       "dbtenvironments.dbtplatform.dev-v1.yml",
+      "dbtjobs.dbtplatform.dev-v1.yml",
       "dbtruns.dbtplatform.dev-v1.yml");
 }

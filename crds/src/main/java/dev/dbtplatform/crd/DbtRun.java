@@ -8,8 +8,8 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * One execution of dbt steps. The operator resolves the spec (with the referenced project and
- * environment) into {@link DbtRunStatus#resolved} on first reconcile and runs that snapshot.
+ * One execution of dbt steps. The operator resolves the spec (with the referenced job, project
+ * and environment) into {@link DbtRunStatus#resolved} on first reconcile and runs that snapshot.
  */
 @Group(ApiGroup.GROUP)
 @Version(ApiGroup.VERSION)

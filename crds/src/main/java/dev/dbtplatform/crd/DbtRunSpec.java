@@ -12,17 +12,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What to run. Fields left out come from the environment (and its project); fields set here
- * override them, as the dbt Cloud trigger body's *_override fields do.
+ * What to run. Fields left out come from the job, then the environment (and its project); fields
+ * set here override them, as the dbt Cloud trigger body's *_override fields do.
  */
-@ValidationRule(value = "has(self.environmentRef) || has(self.warehouse)",
-    message = "set environmentRef, or warehouse for a run without an environment")
-@ValidationRule(value = "has(self.environmentRef) || has(self.projectRef) || (has(self.git) && has(self.git.url))",
-    message = "set environmentRef, projectRef or git.url so the run knows which code to run")
+@ValidationRule(value = "has(self.jobRef) || has(self.environmentRef) || has(self.warehouse)",
+    message = "set jobRef or environmentRef, or warehouse for a run without an environment")
+@ValidationRule(value = "has(self.jobRef) || has(self.environmentRef) || has(self.projectRef) || (has(self.git) && has(self.git.url))",
+    message = "set jobRef, environmentRef, projectRef or git.url so the run knows which code to run")
+// The minimum number of steps lives here, not on steps: a run of a job may leave them to the job.
+@ValidationRule(value = "has(self.jobRef) || (has(self.steps) && size(self.steps) >= 1)",
+    message = "list at least one dbt command in steps, or set jobRef to run a job's steps")
+// A rule on jobRef itself only compares two values; this one also keeps it from being added or removed.
+@ValidationRule(value = "has(self.jobRef) == has(oldSelf.jobRef)",
+    message = "jobRef cannot be added or removed once the run exists; create a new run")
 public class DbtRunSpec {
   public enum ReasonCategory { scheduled, api, retry, triggered, other }
 
-  @JsonPropertyDescription("DbtEnvironment to run in; gives the project, warehouse, target, threads and env.")
+  @JsonPropertyDescription("DbtJob this run executes; the job gives environment, steps, threads, target, timeout and env unless this spec overrides them.")
+  @ValidationRule(value = "self == oldSelf", message = "jobRef cannot change once the run exists; create a new run")
+  public ObjectRef jobRef;
+
+  @JsonPropertyDescription("DbtEnvironment to run in; gives the project, warehouse, target, threads and env. A run of a job runs in the job's environment: leave this out then.")
   public ObjectRef environmentRef;
 
   @JsonPropertyDescription("DbtProject whose code to run, for a run without an environment.")
@@ -31,8 +41,8 @@ public class DbtRunSpec {
   @JsonPropertyDescription("Git source; fields set here override the project's (ref to run a branch, tag or commit).")
   public GitSource git;
 
-  @Size(min = 1, max = 50)
-  @JsonPropertyDescription("dbt commands run in order, each starting with 'dbt ', for example 'dbt build --select tag:nightly'.")
+  @Size(max = 50)
+  @JsonPropertyDescription("dbt commands run in order, each starting with 'dbt ', for example 'dbt build --select tag:nightly'; may be left out when jobRef is set, to run the job's steps.")
   @ValidationRule(value = "self.all(s, s.matches('^dbt\\\\s+[a-z]'))", message = "every step is a dbt command, like 'dbt build'")
   @ValidationRule(value = "self == oldSelf", message = "steps cannot change once the run exists; create a new run")
   public List<String> steps = new ArrayList<>();

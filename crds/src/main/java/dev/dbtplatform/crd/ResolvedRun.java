@@ -5,14 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The immutable snapshot of what a run executes: the spec merged with its environment and
- * project at the moment the run was first reconciled. Later edits to the project or environment
- * do not change a run in flight.
+ * The immutable snapshot of what a run executes: the spec merged with its job, environment and
+ * project at the moment the run was first reconciled. Later edits to the job, project or
+ * environment do not change a run in flight.
  */
 public class ResolvedRun {
   public String resolvedAt;
   public String projectName;
   public String environmentName;
+  /** The DbtJob the run executes, or null for a run of its own. */
+  public String jobName;
 
   public String accountId;
   public String projectId;

@@ -1,6 +1,14 @@
 package dev.dbtplatform.local;
 
+import dev.dbtplatform.api.ApiPlatform;
+import dev.dbtplatform.api.db.Account;
+import dev.dbtplatform.api.db.AccountRepository;
+import dev.dbtplatform.api.db.Database;
+import dev.dbtplatform.api.db.ObjectIds;
+import dev.dbtplatform.api.db.TokenRepository;
+import dev.dbtplatform.api.storage.ObjectStoreSettings;
 import dev.dbtplatform.crd.DbtEnvironment;
+import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtProject;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.embedded.EmbeddedKubernetes;
@@ -30,9 +38,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole platform in one process: embedded PostgreSQL (also the demo warehouse), an embedded
- * S3 server, the Kubernetes API stand-in, the operator and the local node that runs its pods as
- * processes. The operator is the same code that runs in a cluster.
+ * The whole platform in one process: embedded PostgreSQL (the API's database and the demo
+ * warehouse), an embedded S3 server, the Kubernetes API stand-in, the operator, the local node
+ * that runs its pods as processes, and the API server. The operator and the API server are the
+ * same code that runs in a cluster.
  */
 public final class LocalPlatform implements AutoCloseable {
   public static final String BUCKET = "dbt-platform";
@@ -40,6 +49,9 @@ public final class LocalPlatform implements AutoCloseable {
   public static final String WAREHOUSE_USER = "dbt";
   public static final String WAREHOUSE_SECRET = "warehouse-credentials";
   public static final String OBJECT_STORE_SECRET = "dbt-platform-object-store";
+  public static final String API_DATABASE = "dbt_platform";
+  public static final String API_USER = "dbt_platform";
+  public static final String DEMO_ACCOUNT = "Demo";
 
   /**
    * The API stand-in logs every request through java.util.logging. Held here because
@@ -56,6 +68,10 @@ public final class LocalPlatform implements AutoCloseable {
   private DbtPlatformOperator operator;
   private String warehousePassword;
   private String sampleRepositoryUrl;
+  private ApiPlatform api;
+  private ObjectIds apiIds;
+  private Account demoAccount;
+  private String demoToken;
 
   private LocalPlatform(LocalPlatformConfig config) {
     this.config = config;
@@ -111,6 +127,22 @@ public final class LocalPlatform implements AutoCloseable {
     operator = track(DbtPlatformOperator.start(client, operatorConfig, Clock.systemUTC()));
 
     createSecrets();
+    startApi();
+  }
+
+  /**
+   * The API server on its own database in the embedded PostgreSQL, with a demo account that owns
+   * the sample namespace and a token for it.
+   */
+  private void startApi() {
+    String password = randomSecret();
+    postgres.createDatabase(API_DATABASE, API_USER, password);
+    Database db = Database.open(postgres.jdbcUrl(API_DATABASE), API_USER, password);
+    demoAccount = new AccountRepository(db).create(DEMO_ACCOUNT, config.namespace());
+    demoToken = new TokenRepository(db).create(demoAccount.id(), "make run").plainToken();
+    ObjectStoreSettings store = new ObjectStoreSettings(s3.endpointUri(), s3.region(), s3.accessKey(), s3.secretKey(), true);
+    api = track(ApiPlatform.start("127.0.0.1", config.apiPort(), db, client, store, Clock.systemUTC()));
+    apiIds = new ObjectIds(db);
   }
 
   private void createSecrets() {
@@ -152,6 +184,7 @@ public final class LocalPlatform implements AutoCloseable {
       }
       case "DbtEnvironment" -> Serialization.unmarshal(yaml, DbtEnvironment.class);
       case "DbtRun" -> Serialization.unmarshal(yaml, DbtRun.class);
+      case "DbtJob" -> Serialization.unmarshal(yaml, DbtJob.class);
       case "Secret" -> null;
       default -> throw new IllegalArgumentException("one-machine mode does not apply " + kind + " samples");
     };
@@ -184,6 +217,24 @@ public final class LocalPlatform implements AutoCloseable {
 
   public String namespace() {
     return config.namespace();
+  }
+
+  public String apiUrl() {
+    return "http://127.0.0.1:" + api.port();
+  }
+
+  public Account demoAccount() {
+    return demoAccount;
+  }
+
+  /** The demo account's API token, made at start; only its hash is stored. */
+  public String demoToken() {
+    return demoToken;
+  }
+
+  /** The API's numeric id of the demo account's DbtJob of that name. */
+  public long jobId(String jobName) {
+    return apiIds.idFor(demoAccount.id(), ObjectIds.Kind.DbtJob, config.namespace(), jobName);
   }
 
   private <T extends AutoCloseable> T track(T component) {

@@ -9,17 +9,25 @@ import java.nio.file.Path;
  * @param projectRoot the repository root: samples/ and config/samples/ are read from there
  * @param dbtBin folder with the `dbt` executable (the project's Python virtual environment)
  * @param runtimeClasspath classpath of the run runtime and log flusher processes
- * @param namespace namespace of the sample resources
+ * @param namespace namespace of the sample resources, owned by the demo account
+ * @param apiPort port of the dbt Cloud-compatible API on 127.0.0.1; 0 picks a free one
  */
-public record LocalPlatformConfig(Path root, Path projectRoot, Path dbtBin, String runtimeClasspath, String namespace) {
+public record LocalPlatformConfig(Path root, Path projectRoot, Path dbtBin, String runtimeClasspath, String namespace,
+                                  int apiPort) {
+  public static final int DEFAULT_API_PORT = 8580;
+
 
   public static LocalPlatformConfig defaults(Path projectRoot) {
     Path root = projectRoot.toAbsolutePath().normalize();
     return new LocalPlatformConfig(root.resolve(".local"), root, root.resolve(".venv/bin"),
-        System.getProperty("java.class.path"), "default");
+        System.getProperty("java.class.path"), "default", DEFAULT_API_PORT);
   }
 
   public LocalPlatformConfig withRoot(Path value) {
-    return new LocalPlatformConfig(value, projectRoot, dbtBin, runtimeClasspath, namespace);
+    return new LocalPlatformConfig(value, projectRoot, dbtBin, runtimeClasspath, namespace, apiPort);
+  }
+
+  public LocalPlatformConfig withApiPort(int value) {
+    return new LocalPlatformConfig(root, projectRoot, dbtBin, runtimeClasspath, namespace, value);
   }
 }

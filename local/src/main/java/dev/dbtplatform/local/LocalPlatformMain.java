@@ -24,7 +24,9 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  */
 public final class LocalPlatformMain {
-  static final List<String> SETUP_SAMPLES = List.of("01-project.yaml", "02-warehouse-secret.yaml", "03-environment.yaml");
+  static final List<String> SETUP_SAMPLES = List.of("01-project.yaml", "02-warehouse-secret.yaml", "03-environment.yaml",
+      "05-job.yaml");
+  static final String DEMO_JOB = "shop-nightly";
   static final Map<String, RunPhase> DEMO_RUNS = Map.of("10-run.yaml", RunPhase.Succeeded, "11-run-failing.yaml", RunPhase.Failed);
   static final Duration DEMO_TIMEOUT = Duration.ofMinutes(10);
 
@@ -65,6 +67,7 @@ public final class LocalPlatformMain {
     out.println("  object storage (S3)        " + platform.objectStore().endpoint() + "  bucket " + LocalPlatform.BUCKET);
     out.println("  warehouse (PostgreSQL)     " + platform.warehouse().jdbcUrl(LocalPlatform.WAREHOUSE_DATABASE));
     out.println("  operator metrics           http://127.0.0.1:" + platform.metricsPort() + "/metrics");
+    out.println("  dbt Cloud API              " + platform.apiUrl() + "  account " + platform.demoAccount().id());
     out.println();
 
     SETUP_SAMPLES.forEach(platform::applySample);
@@ -88,6 +91,17 @@ public final class LocalPlatformMain {
     out.println(asExpected
         ? "Both sample runs ended as expected: shop-build Succeeded, shop-broken Failed at its broken model."
         : "The sample runs did not end as expected; see above.");
+
+    long jobId = platform.jobId(DEMO_JOB);
+    out.println();
+    out.println("Now through the dbt Cloud-compatible API, as Airflow, Dagster or dbt-cloud-cli would: job "
+        + DEMO_JOB + " has id " + jobId + ".");
+    out.println("  export TOKEN=" + platform.demoToken());
+    var apiRun = new ApiDemo(platform.apiUrl(), platform.demoAccount().id(), platform.demoToken(), out)
+        .triggerAndFollow(jobId, DEMO_TIMEOUT);
+    boolean apiAsExpected = apiRun != null && apiRun.get("is_success").asBoolean();
+    out.println(apiAsExpected ? "The API run succeeded." : "The API run did not succeed; see above.");
+    asExpected = asExpected && apiAsExpected;
 
     if (exit) {
       platform.close();

@@ -12,13 +12,25 @@ public final class AccountRepository {
     this.db = db;
   }
 
+  /** An account whose resources live in the namespace {@code account-<id>}. */
   public Account create(String name) {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("an account needs a name");
+    return db.dsl().transactionResult(tx -> {
+      AccountsRecord r = tx.dsl().insertInto(ACCOUNTS).set(ACCOUNTS.NAME, requireName(name)).returning().fetchOne();
+      r.setNamespace("account-" + r.getId());
+      r.update();
+      return toAccount(r);
+    });
+  }
+
+  /** An account whose resources live in the given namespace, which no other account may own. */
+  public Account create(String name, String namespace) {
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException("an account needs a namespace");
     }
     AccountsRecord r = db.dsl()
         .insertInto(ACCOUNTS)
-        .set(ACCOUNTS.NAME, name)
+        .set(ACCOUNTS.NAME, requireName(name))
+        .set(ACCOUNTS.NAMESPACE, namespace)
         .returning()
         .fetchOne();
     return toAccount(r);
@@ -28,7 +40,24 @@ public final class AccountRepository {
     return db.dsl().selectFrom(ACCOUNTS).where(ACCOUNTS.ID.eq(id)).fetchOptional().map(AccountRepository::toAccount);
   }
 
+  public Optional<Account> findByNamespace(String namespace) {
+    return db.dsl().selectFrom(ACCOUNTS).where(ACCOUNTS.NAMESPACE.eq(namespace)).fetchOptional()
+        .map(AccountRepository::toAccount);
+  }
+
+  public Optional<Account> findByName(String name) {
+    return db.dsl().selectFrom(ACCOUNTS).where(ACCOUNTS.NAME.eq(name)).orderBy(ACCOUNTS.ID).limit(1).fetchOptional()
+        .map(AccountRepository::toAccount);
+  }
+
+  private static String requireName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("an account needs a name");
+    }
+    return name;
+  }
+
   private static Account toAccount(AccountsRecord r) {
-    return new Account(r.getId(), r.getName(), r.getCreatedAt());
+    return new Account(r.getId(), r.getName(), r.getNamespace(), r.getCreatedAt());
   }
 }

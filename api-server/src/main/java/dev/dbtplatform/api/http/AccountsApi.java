@@ -2,6 +2,7 @@ package dev.dbtplatform.api.http;
 
 import dev.dbtplatform.api.db.Account;
 import dev.dbtplatform.api.db.AccountRepository;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,14 +13,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code /api/v2/accounts/} and {@code /api/v2/accounts/{a}/}. */
-final class AccountsApi {
+final class AccountsApi implements ApiRoutes {
   /** dbt Cloud's timestamp format, e.g. {@code 2024-05-01 12:00:00.123456+00:00}. */
   static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
 
   private final AccountRepository accounts;
 
-  AccountsApi(AccountRepository accounts) {
-    this.accounts = accounts;
+  AccountsApi(ApiServices services) {
+    this.accounts = services.accounts();
+  }
+
+  @Override
+  public void routes(RoutesConfig routes) {
+    routes.get("/api/v2/accounts", this::list);
+    routes.get("/api/v2/accounts/{account_id}", this::get);
   }
 
   /** The accounts the token can see: its own. */

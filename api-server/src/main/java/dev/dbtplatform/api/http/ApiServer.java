@@ -3,12 +3,10 @@ package dev.dbtplatform.api.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbtplatform.api.auth.Authenticator;
-import dev.dbtplatform.api.db.AccountRepository;
-import dev.dbtplatform.api.db.Database;
-import dev.dbtplatform.api.db.TokenRepository;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +22,8 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ENVELOPED = "dbtplatform.enveloped";
+  /** The largest request body: job and trigger bodies are a few KiB at most. */
+  static final long MAX_REQUEST_BYTES = 1024 * 1024;
 
   private final Javalin app;
 
@@ -32,30 +32,39 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Starts on the loopback interface; port 0 picks a free port (see {@link #port()}). */
-  public static ApiServer start(int port, Database db) {
-    return start(DEFAULT_HOST, port, db);
+  public static ApiServer start(int port, ApiServices services) {
+    return start(DEFAULT_HOST, port, services);
   }
 
-  public static ApiServer start(String host, int port, Database db) {
-    Authenticator auth = new Authenticator(new TokenRepository(db));
-    AccountsApi accounts = new AccountsApi(new AccountRepository(db));
+  public static ApiServer start(String host, int port, ApiServices services) {
+    Authenticator auth = new Authenticator(services.tokens());
+    RunsApi runs = new RunsApi(services);
+    List<ApiRoutes> apis = List.of(
+        new AccountsApi(services),
+        runs,
+        new TriggerApi(services, runs),
+        new ArtifactsApi(services, runs));
 
     Javalin app = Javalin.create(config -> {
       config.router.ignoreTrailingSlashes = true;
       config.router.treatMultipleSlashesAsSingleSlash = true;
+      config.http.maxRequestSize = MAX_REQUEST_BYTES;
+      config.http.prefer405over404 = true;
       config.jetty.host = host;
       config.jetty.port = port;
 
       config.routes.before("/api/*", ctx ->
           ctx.attribute(RequestAuth.ATTRIBUTE, auth.authenticate(ctx.header("Authorization"))));
+      config.routes.after("/api/*", ctx -> Audit.record(ctx, services));
 
       config.routes.get("/", ctx -> json(ctx, 200, Envelope.success(Map.of("name", "dbt-platform"))));
-      config.routes.get("/api/v2/accounts", accounts::list);
-      config.routes.get("/api/v2/accounts/{account_id}", accounts::get);
+      for (ApiRoutes api : apis) {
+        api.routes(config.routes);
+      }
 
       config.routes.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), Envelope.error(e.status(), e.getMessage())));
       config.routes.exception(HttpResponseException.class, (e, ctx) ->
-          json(ctx, e.getStatus(), Envelope.error(e.getStatus(), e.getMessage())));
+          json(ctx, e.getStatus(), Envelope.error(e.getStatus(), describe(e))));
       config.routes.exception(Exception.class, (e, ctx) -> {
         // The path only: query strings and headers may hold secrets.
         LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
@@ -67,10 +76,22 @@ public final class ApiServer implements AutoCloseable {
               + ". Check the path and the method."));
         }
       });
+      config.routes.error(405, ctx -> {
+        if (ctx.attribute(ENVELOPED) == null) {
+          json(ctx, 405, Envelope.error(405, "Method " + ctx.method() + " is not allowed on " + ctx.path() + "."));
+        }
+      });
     });
     app.start(host, port);
     LOG.info("API server listening on http://{}:{}", host, app.port());
     return new ApiServer(app);
+  }
+
+  private static String describe(HttpResponseException e) {
+    if (e.getStatus() == 413) {
+      return "The request body is larger than " + MAX_REQUEST_BYTES / 1024 + " KiB.";
+    }
+    return e.getMessage();
   }
 
   public int port() {

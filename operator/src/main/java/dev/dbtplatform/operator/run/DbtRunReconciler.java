@@ -7,6 +7,7 @@ import dev.dbtplatform.contract.Json;
 import dev.dbtplatform.contract.RunSummary;
 import dev.dbtplatform.contract.StepResult;
 import dev.dbtplatform.crd.DbtEnvironment;
+import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtProject;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.DbtRunStatus;
@@ -79,6 +80,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     this.resolver = new RunResolver(config,
         (ns, name) -> Optional.ofNullable(client.resources(DbtProject.class).inNamespace(ns).withName(name).get()),
         (ns, name) -> Optional.ofNullable(client.resources(DbtEnvironment.class).inNamespace(ns).withName(name).get()),
+        (ns, name) -> Optional.ofNullable(client.resources(DbtJob.class).inNamespace(ns).withName(name).get()),
         clock);
   }
 
@@ -221,13 +223,20 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
 
   private static String describeSources(dev.dbtplatform.crd.ResolvedRun r) {
     List<String> parts = new ArrayList<>();
+    if (r.jobName != null) {
+      parts.add("DbtJob " + r.jobName);
+    }
     if (r.environmentName != null) {
       parts.add("DbtEnvironment " + r.environmentName);
     }
     if (r.projectName != null) {
       parts.add("DbtProject " + r.projectName);
     }
-    return parts.isEmpty() ? "the run's own spec" : String.join(" and ", parts);
+    if (parts.isEmpty()) {
+      return "the run's own spec";
+    }
+    String last = parts.remove(parts.size() - 1);
+    return parts.isEmpty() ? last : String.join(", ", parts) + " and " + last;
   }
 
   // ---- drive the pod -------------------------------------------------------------------------

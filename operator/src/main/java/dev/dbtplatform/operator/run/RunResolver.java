@@ -3,11 +3,14 @@ package dev.dbtplatform.operator.run;
 import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.DbtEnvironment;
 import dev.dbtplatform.crd.DbtEnvironmentSpec;
+import dev.dbtplatform.crd.DbtJob;
+import dev.dbtplatform.crd.DbtJobSpec;
 import dev.dbtplatform.crd.DbtProject;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.DbtRunSpec;
 import dev.dbtplatform.crd.EnvVarSpec;
 import dev.dbtplatform.crd.GitSource;
+import dev.dbtplatform.crd.ObjectRef;
 import dev.dbtplatform.crd.ResolvedRun;
 import dev.dbtplatform.crd.WarehouseConnection;
 import dev.dbtplatform.operator.OperatorConfig;
@@ -20,8 +23,9 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * Merges a run's spec with its environment and project into the snapshot the run executes. Spec
- * fields override the environment's, which override the project's. The API server validates
+ * Merges a run's spec with its job, environment and project into the snapshot the run executes.
+ * Spec fields override the job's, which override the environment's, which override the
+ * project's; env variables are merged by name in the same order. The API server validates
  * CRDs in a real cluster, but this check runs anyway: the schema can be bypassed (older CRD
  * versions, API stand-ins) and a bad run must end as InvalidSpec, never crash the operator.
  */
@@ -29,15 +33,19 @@ public final class RunResolver {
   private final OperatorConfig config;
   private final BiFunction<String, String, Optional<DbtProject>> projects;
   private final BiFunction<String, String, Optional<DbtEnvironment>> environments;
+  private final BiFunction<String, String, Optional<DbtJob>> jobs;
   private final Clock clock;
 
+  /** Each lookup takes a namespace and a name. */
   public RunResolver(OperatorConfig config,
                      BiFunction<String, String, Optional<DbtProject>> projects,
                      BiFunction<String, String, Optional<DbtEnvironment>> environments,
+                     BiFunction<String, String, Optional<DbtJob>> jobs,
                      Clock clock) {
     this.config = config;
     this.projects = projects;
     this.environments = environments;
+    this.jobs = jobs;
     this.clock = clock;
   }
 
@@ -47,16 +55,34 @@ public final class RunResolver {
       return new Resolution.Invalid("spec is missing");
     }
     String namespace = run.getMetadata().getNamespace();
-    List<String> problems = new ArrayList<>(StepValidator.problems(spec.steps));
+    List<String> problems = new ArrayList<>();
+
+    DbtJob job = null;
+    if (spec.jobRef != null) {
+      if (isBlank(spec.jobRef.name)) {
+        problems.add("spec.jobRef.name is empty");
+      } else {
+        Optional<DbtJob> found = jobs.apply(namespace, spec.jobRef.name);
+        if (found.isEmpty()) {
+          return new Resolution.Waiting("DbtJob '" + spec.jobRef.name + "' not found in namespace " + namespace);
+        }
+        job = found.get();
+      }
+    }
+    String jobName = job == null ? null : job.getMetadata().getName();
+    DbtJobSpec jobSpec = job == null ? null : job.getSpec();
+
+    List<String> steps = stepsToRun(spec, job, problems);
+    ObjectRef environmentRef = environmentRefOf(spec, job, problems);
 
     DbtEnvironment environment = null;
-    if (spec.environmentRef != null) {
-      if (isBlank(spec.environmentRef.name)) {
+    if (environmentRef != null) {
+      if (isBlank(environmentRef.name)) {
         problems.add("spec.environmentRef.name is empty");
       } else {
-        Optional<DbtEnvironment> found = environments.apply(namespace, spec.environmentRef.name);
+        Optional<DbtEnvironment> found = environments.apply(namespace, environmentRef.name);
         if (found.isEmpty()) {
-          return new Resolution.Waiting("DbtEnvironment '" + spec.environmentRef.name + "' not found in namespace " + namespace);
+          return new Resolution.Waiting("DbtEnvironment '" + environmentRef.name + "' not found in namespace " + namespace);
         }
         environment = found.get();
       }
@@ -87,12 +113,14 @@ public final class RunResolver {
     r.resolvedAt = clock.instant().toString();
     r.projectName = projectName;
     r.environmentName = environment == null ? null : environment.getMetadata().getName();
-    r.accountId = firstNonBlank(label(run, ApiGroup.ACCOUNT_ID_LABEL), label(environment, ApiGroup.ACCOUNT_ID_LABEL),
-        label(project, ApiGroup.ACCOUNT_ID_LABEL), config.defaultAccountId());
-    r.projectId = firstNonBlank(label(run, ApiGroup.PROJECT_ID_LABEL), label(project, ApiGroup.PROJECT_ID_LABEL), projectName);
-    r.environmentId = firstNonBlank(label(run, ApiGroup.ENVIRONMENT_ID_LABEL), label(environment, ApiGroup.ENVIRONMENT_ID_LABEL),
-        r.environmentName);
-    r.jobId = label(run, ApiGroup.JOB_ID_LABEL);
+    r.jobName = jobName;
+    r.accountId = firstNonBlank(label(run, ApiGroup.ACCOUNT_ID_LABEL), label(job, ApiGroup.ACCOUNT_ID_LABEL),
+        label(environment, ApiGroup.ACCOUNT_ID_LABEL), label(project, ApiGroup.ACCOUNT_ID_LABEL), config.defaultAccountId());
+    r.projectId = firstNonBlank(label(run, ApiGroup.PROJECT_ID_LABEL), label(job, ApiGroup.PROJECT_ID_LABEL),
+        label(project, ApiGroup.PROJECT_ID_LABEL), projectName);
+    r.environmentId = firstNonBlank(label(run, ApiGroup.ENVIRONMENT_ID_LABEL), label(job, ApiGroup.ENVIRONMENT_ID_LABEL),
+        label(environment, ApiGroup.ENVIRONMENT_ID_LABEL), r.environmentName);
+    r.jobId = firstNonBlank(label(run, ApiGroup.JOB_ID_LABEL), label(job, ApiGroup.JOB_ID_LABEL), jobName);
     r.runId = firstNonBlank(label(run, ApiGroup.RUN_ID_LABEL), run.getMetadata().getName());
 
     GitSource runGit = spec.git;
@@ -110,18 +138,19 @@ public final class RunResolver {
       problems.add("git.subdirectory must be a relative path inside the repository, got '" + r.subdirectory + "'");
     }
 
-    r.steps = spec.steps == null ? List.of() : List.copyOf(spec.steps);
-    r.target = firstNonBlank(spec.target, env == null ? null : env.targetName, "default");
+    r.steps = steps == null ? new ArrayList<>() : new ArrayList<>(steps);
+    r.target = firstNonBlank(spec.target, jobSpec == null ? null : jobSpec.targetName,
+        env == null ? null : env.targetName, "default");
     r.schema = spec.schema;
-    r.threads = spec.threads != null ? spec.threads : env != null && env.threads != null ? env.threads : 4;
+    r.threads = firstNonNull(spec.threads, jobSpec == null ? null : jobSpec.threads, env == null ? null : env.threads, 4);
     if (r.threads < 1 || r.threads > 64) {
       problems.add("threads must be between 1 and 64, got " + r.threads);
     }
-    r.timeoutSeconds = spec.timeoutSeconds == null ? 0L : spec.timeoutSeconds;
+    r.timeoutSeconds = firstNonNull(spec.timeoutSeconds, jobSpec == null ? null : jobSpec.timeoutSeconds, 0L);
     if (r.timeoutSeconds < 0) {
       problems.add("timeoutSeconds must not be negative, got " + r.timeoutSeconds);
     }
-    r.env = mergeEnv(env == null ? List.of() : env.env, spec.env, problems);
+    r.env = mergeEnv(problems, env == null ? null : env.env, jobSpec == null ? null : jobSpec.env, spec.env);
 
     WarehouseConnection warehouse = spec.warehouse != null ? spec.warehouse : env == null ? null : env.warehouse;
     if (warehouse == null || isBlank(warehouse.type) || warehouse.secretRef == null || isBlank(warehouse.secretRef.name)) {
@@ -142,10 +171,46 @@ public final class RunResolver {
     return new Resolution.Resolved(r);
   }
 
-  private static List<EnvVarSpec> mergeEnv(List<EnvVarSpec> base, List<EnvVarSpec> overrides, List<String> problems) {
+  /** The run's own steps, or its job's when it lists none: a run never adds to its job's steps. */
+  private static List<String> stepsToRun(DbtRunSpec spec, DbtJob job, List<String> problems) {
+    boolean fromJob = job != null && (spec.steps == null || spec.steps.isEmpty());
+    List<String> steps = fromJob ? (job.getSpec() == null ? null : job.getSpec().steps) : spec.steps;
+    String field = fromJob ? "DbtJob '" + job.getMetadata().getName() + "' spec.steps" : "spec.steps";
+    problems.addAll(StepValidator.problems(steps, field));
+    return steps;
+  }
+
+  /**
+   * The run's environment, else its job's. A run may repeat its job's environment but not name
+   * another one: the job's steps were written for its environment. On such a clash the job's is
+   * looked up, so that the run fails on the clash at once instead of waiting for an environment
+   * that may never come.
+   */
+  private static ObjectRef environmentRefOf(DbtRunSpec spec, DbtJob job, List<String> problems) {
+    if (job == null) {
+      return spec.environmentRef;
+    }
+    String jobName = job.getMetadata().getName();
+    ObjectRef jobEnvironmentRef = job.getSpec() == null ? null : job.getSpec().environmentRef;
+    if (jobEnvironmentRef == null || isBlank(jobEnvironmentRef.name)) {
+      problems.add("DbtJob '" + jobName + "' has no environmentRef");
+      return spec.environmentRef;
+    }
+    if (spec.environmentRef != null && !jobEnvironmentRef.name.equals(spec.environmentRef.name)) {
+      problems.add("spec.environmentRef '" + spec.environmentRef.name + "' differs from the environment '"
+          + jobEnvironmentRef.name + "' of DbtJob '" + jobName + "'; leave environmentRef out when jobRef is set");
+    }
+    return jobEnvironmentRef;
+  }
+
+  /** The variables of all lists, a later list's variable replacing an earlier one of the same name. */
+  @SafeVarargs
+  private static List<EnvVarSpec> mergeEnv(List<String> problems, List<EnvVarSpec>... lists) {
     Map<String, EnvVarSpec> merged = new LinkedHashMap<>();
-    for (List<EnvVarSpec> list : List.of(base == null ? List.<EnvVarSpec>of() : base,
-        overrides == null ? List.<EnvVarSpec>of() : overrides)) {
+    for (List<EnvVarSpec> list : lists) {
+      if (list == null) {
+        continue;
+      }
       for (EnvVarSpec var : list) {
         if (var == null || isBlank(var.name) || !var.name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
           problems.add("env variable name '" + (var == null ? null : var.name) + "' is not a valid name");
@@ -162,6 +227,16 @@ public final class RunResolver {
       return null;
     }
     return object.getMetadata().getLabels().get(key);
+  }
+
+  @SafeVarargs
+  static <T> T firstNonNull(T... values) {
+    for (T v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
   }
 
   static String firstNonBlank(String... values) {

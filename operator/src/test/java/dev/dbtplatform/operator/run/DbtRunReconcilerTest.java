@@ -14,6 +14,8 @@ import dev.dbtplatform.contract.StepStatus;
 import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.DbtEnvironment;
 import dev.dbtplatform.crd.DbtEnvironmentSpec;
+import dev.dbtplatform.crd.DbtJob;
+import dev.dbtplatform.crd.DbtJobSpec;
 import dev.dbtplatform.crd.DbtProject;
 import dev.dbtplatform.crd.DbtProjectSpec;
 import dev.dbtplatform.crd.DbtRun;
@@ -185,6 +187,48 @@ class DbtRunReconcilerTest {
     DbtRun running = awaitRun(name, r -> r.getStatus().phase == RunPhase.Running);
     assertThat(running.getStatus().resolved.threads).isEqualTo(2);
     assertThat(runConfigOf(kubelet.pod(name)).threads()).isEqualTo(2);
+  }
+
+  // ---- runs of a job -------------------------------------------------------------------------
+
+  @Test
+  void aRunThatNamesOnlyAJobRunsTheJobsStepsInItsEnvironment() {
+    DbtJobSpec job = jobSpec();
+    job.threads = 3;
+    client.resource(new DbtJob(NS, "nightly", job)).create();
+    DbtRunSpec spec = new DbtRunSpec();
+    spec.jobRef = ObjectRef.named("nightly");
+    DbtRun run = run(spec);
+    run.getMetadata().setLabels(java.util.Map.of(ApiGroup.JOB_ID_LABEL, "42"));
+    String name = apply(run);
+
+    RunConfig config = runConfigOf(awaitPod(name));
+    assertThat(config.steps()).containsExactly("dbt seed", "dbt build");
+    assertThat(config.jobId()).isEqualTo("42");
+    assertThat(config.threads()).isEqualTo(3);
+    assertThat(config.target()).as("from the job's environment").isEqualTo("prod");
+    kubelet.running(name);
+    kubelet.terminated(name, 0, summary(RunOutcome.Succeeded, null, StepStatus.Succeeded, StepStatus.Succeeded).toTerminationMessage());
+
+    DbtRun done = awaitRun(name, r -> r.getStatus().phase == RunPhase.Succeeded);
+    assertThat(done.getStatus().resolved.jobName).isEqualTo("nightly");
+    assertThat(done.getStatus().resolved.environmentName).isEqualTo("prod");
+    assertThat(done.getStatus().resolved.steps).containsExactly("dbt seed", "dbt build");
+    assertThat(done.getStatus().steps).extracting(s -> s.command).containsExactly(null, null, "dbt seed", "dbt build");
+    assertThat(messageOf(done, RunConditions.RESOLVED))
+        .isEqualTo("resolved against DbtJob nightly, DbtEnvironment prod and DbtProject shop");
+  }
+
+  @Test
+  void aJobAppliedShortlyAfterItsRunIsPickedUp() {
+    DbtRunSpec spec = new DbtRunSpec();
+    spec.jobRef = ObjectRef.named("late-job");
+    String name = apply(run(spec));
+    DbtRun waiting = awaitRun(name, r -> "ReferenceNotFound".equals(r.getStatus().reason));
+    assertThat(waiting.getStatus().phase).isEqualTo(RunPhase.Queued);
+    assertThat(waiting.getStatus().message).isEqualTo("DbtJob 'late-job' not found in namespace default");
+    client.resource(new DbtJob(NS, "late-job", jobSpec())).create();
+    assertThat(runConfigOf(awaitPod(name)).steps()).containsExactly("dbt seed", "dbt build");
   }
 
   // ---- failures ------------------------------------------------------------------------------
@@ -466,6 +510,14 @@ class DbtRunReconcilerTest {
     spec.environmentRef = ObjectRef.named("prod");
     spec.steps = List.of("dbt seed", "dbt build");
     return spec;
+  }
+
+  /** A job in the prod environment with the steps of {@link #spec()}. */
+  static DbtJobSpec jobSpec() {
+    DbtJobSpec job = new DbtJobSpec();
+    job.environmentRef = ObjectRef.named("prod");
+    job.steps = List.of("dbt seed", "dbt build");
+    return job;
   }
 
   static DbtRun run(DbtRunSpec spec) {

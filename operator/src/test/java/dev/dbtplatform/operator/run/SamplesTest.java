@@ -3,8 +3,12 @@ package dev.dbtplatform.operator.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbtplatform.crd.DbtEnvironment;
+import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtProject;
 import dev.dbtplatform.crd.DbtRun;
+import dev.dbtplatform.crd.DbtRunSpec;
+import dev.dbtplatform.crd.ObjectRef;
+import dev.dbtplatform.crd.ResolvedRun;
 import dev.dbtplatform.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -15,10 +19,14 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every sample DbtRun under config/samples/ resolves against the sample project and environment. */
+/**
+ * Every sample DbtRun under config/samples/ resolves against the sample project, environment and
+ * job, and so does a run of the sample job.
+ */
 class SamplesTest {
   static final Path SAMPLES = Path.of("../config/samples");
 
@@ -29,15 +37,34 @@ class SamplesTest {
   @ParameterizedTest
   @MethodSource("runSamples")
   void sampleRunResolves(Path file) {
-    DbtProject project = (DbtProject) only(DbtProject.class);
-    DbtEnvironment environment = (DbtEnvironment) only(DbtEnvironment.class);
     DbtRun run = (DbtRun) read(file);
     run.getMetadata().setNamespace("default");
-    RunResolver resolver = new RunResolver(OperatorConfig.defaults(),
+    assertThat(resolver().resolve(run)).isInstanceOf(Resolution.Resolved.class);
+  }
+
+  @Test
+  void aRunOfTheSampleJobResolvesToTheJobsStepsInItsEnvironment() {
+    DbtJob job = (DbtJob) only(DbtJob.class);
+    DbtRunSpec spec = new DbtRunSpec();
+    spec.jobRef = ObjectRef.named(job.getMetadata().getName());
+    Resolution resolution = resolver().resolve(new DbtRun("default", "nightly-1", spec));
+
+    assertThat(resolution).isInstanceOf(Resolution.Resolved.class);
+    ResolvedRun resolved = ((Resolution.Resolved) resolution).run();
+    assertThat(resolved.jobName).isEqualTo("shop-nightly");
+    assertThat(resolved.environmentName).isEqualTo("production");
+    assertThat(resolved.steps).containsExactly("dbt seed", "dbt build");
+  }
+
+  private static RunResolver resolver() {
+    DbtProject project = (DbtProject) only(DbtProject.class);
+    DbtEnvironment environment = (DbtEnvironment) only(DbtEnvironment.class);
+    DbtJob job = (DbtJob) only(DbtJob.class);
+    return new RunResolver(OperatorConfig.defaults(),
         (ns, name) -> Optional.of(project).filter(p -> p.getMetadata().getName().equals(name)),
         (ns, name) -> Optional.of(environment).filter(e -> e.getMetadata().getName().equals(name)),
+        (ns, name) -> Optional.of(job).filter(j -> j.getMetadata().getName().equals(name)),
         Clock.systemUTC());
-    assertThat(resolver.resolve(run)).isInstanceOf(Resolution.Resolved.class);
   }
 
   private static HasMetadata only(Class<?> type) {
@@ -58,6 +85,7 @@ class SamplesTest {
         case "DbtRun" -> Serialization.unmarshal(yaml, DbtRun.class);
         case "DbtProject" -> Serialization.unmarshal(yaml, DbtProject.class);
         case "DbtEnvironment" -> Serialization.unmarshal(yaml, DbtEnvironment.class);
+        case "DbtJob" -> Serialization.unmarshal(yaml, DbtJob.class);
         default -> Serialization.unmarshal(yaml);
       };
     } catch (IOException e) {

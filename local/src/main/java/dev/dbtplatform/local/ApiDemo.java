@@ -1,0 +1,99 @@
+package dev.dbtplatform.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The API part of `make run`: triggers the sample job through the dbt Cloud-compatible API, as
+ * Airflow or dbt-cloud-cli would, polls the run until it is complete and its artifacts are saved,
+ * and downloads run_results.json, printing each call as the curl command that does the same.
+ */
+final class ApiDemo {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private final String baseUrl;
+  private final long accountId;
+  private final String token;
+  private final PrintStream out;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  ApiDemo(String baseUrl, long accountId, String token, PrintStream out) {
+    this.baseUrl = baseUrl;
+    this.accountId = accountId;
+    this.token = token;
+    this.out = out;
+  }
+
+  /** @return the finished run as the API shows it, or null when it did not finish in time */
+  JsonNode triggerAndFollow(long jobId, Duration timeout) throws IOException, InterruptedException {
+    String account = "/api/v2/accounts/" + accountId;
+    String triggerBody = "{\"cause\": \"Triggered by make run\"}";
+    out.println("$ curl -X POST -H \"Authorization: Token $TOKEN\" -H 'Content-Type: application/json' \\");
+    out.println("    -d '" + triggerBody + "' " + baseUrl + account + "/jobs/" + jobId + "/run/");
+    JsonNode run = call("POST", account + "/jobs/" + jobId + "/run/", triggerBody);
+    long runId = run.get("id").asLong();
+    out.printf("  run %d: %s%n", runId, run.get("status_humanized").asText());
+
+    String runPath = account + "/runs/" + runId + "/";
+    out.println("$ curl -H \"Authorization: Token $TOKEN\" " + baseUrl + runPath + "?include_related=run_steps");
+    Instant deadline = Instant.now().plus(timeout);
+    String last = run.get("status_humanized").asText();
+    while (Instant.now().isBefore(deadline)) {
+      run = call("GET", runPath + "?include_related=run_steps", null);
+      String status = run.get("status_humanized").asText();
+      if (!status.equals(last)) {
+        out.printf("  run %d: %s%n", runId, status);
+        last = status;
+      }
+      if (run.get("is_complete").asBoolean() && run.get("artifacts_saved").asBoolean()) {
+        break;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    if (!run.get("is_complete").asBoolean() || !run.get("artifacts_saved").asBoolean()) {
+      out.printf("  run %d did not finish with its artifacts saved within %s%n", runId, timeout);
+      return null;
+    }
+    out.printf("  run %d: %s in %s (queued %s), %d steps, artifacts saved%n", runId, run.get("status_humanized").asText(),
+        run.get("duration").asText(), run.get("queued_duration").asText(), run.get("run_steps").size());
+
+    String artifact = runPath + "artifacts/run_results.json";
+    out.println("$ curl -H \"Authorization: Token $TOKEN\" " + baseUrl + artifact);
+    JsonNode results = JSON.readTree(send("GET", artifact, null).body());
+    out.printf("  run_results.json: %d results, dbt %s%n", results.path("results").size(),
+        results.path("metadata").path("dbt_version").asText("?"));
+    return run;
+  }
+
+  private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+    HttpResponse<String> response = send(method, path, body);
+    JsonNode envelope = JSON.readTree(response.body());
+    if (response.statusCode() != 200) {
+      throw new IOException(method + " " + path + " answered " + response.statusCode() + ": "
+          + envelope.path("status").path("user_message").asText());
+    }
+    return envelope.get("data");
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Authorization", "Token " + token)
+        .timeout(Duration.ofSeconds(30));
+    request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+        : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return response;
+  }
+}
