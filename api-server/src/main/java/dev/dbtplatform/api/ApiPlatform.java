@@ -3,6 +3,7 @@ package dev.dbtplatform.api;
 import dev.dbtplatform.api.db.Database;
 import dev.dbtplatform.api.history.RunHistoryRecorder;
 import dev.dbtplatform.api.http.ApiServer;
+import dev.dbtplatform.api.http.ApiServerSettings;
 import dev.dbtplatform.api.http.ApiServices;
 import dev.dbtplatform.api.storage.ObjectStoreSettings;
 import dev.dbtplatform.api.storage.RunFiles;
@@ -25,7 +26,7 @@ public final class ApiPlatform implements AutoCloseable {
   /**
    * @param objectStore where run logs and artifacts are; null when there is none to read
    */
-  public static ApiPlatform start(String host, int port, Database db, KubernetesClient cluster,
+  public static ApiPlatform start(ApiServerSettings settings, Database db, KubernetesClient cluster,
                                   ObjectStoreSettings objectStore, Clock clock) {
     ApiPlatform platform = new ApiPlatform();
     try {
@@ -33,7 +34,7 @@ public final class ApiPlatform implements AutoCloseable {
       RunFiles files = objectStore == null ? null : platform.track(new RunFiles(objectStore));
       ApiServices services = new ApiServices(db, cluster, files, clock);
       platform.track(new RunHistoryRecorder(services.accounts(), services.ids(), services.runs()).start(cluster));
-      platform.server = platform.track(ApiServer.start(host, port, services));
+      platform.server = platform.track(ApiServer.start(settings, services));
       return platform;
     } catch (RuntimeException e) {
       platform.close();

@@ -31,19 +31,26 @@ public final class ApiServer implements AutoCloseable {
     this.app = app;
   }
 
-  /** Starts on the loopback interface; port 0 picks a free port (see {@link #port()}). */
+  /** Plain HTTP on the loopback interface; port 0 picks a free port (see {@link #port()}). */
   public static ApiServer start(int port, ApiServices services) {
-    return start(DEFAULT_HOST, port, services);
+    return start(ApiServerSettings.plain(DEFAULT_HOST, port), services);
   }
 
-  public static ApiServer start(String host, int port, ApiServices services) {
+  public static ApiServer start(ApiServerSettings settings, ApiServices services) {
+    String host = settings.host();
+    int port = settings.port();
     Authenticator auth = new Authenticator(services.tokens());
+    RateLimiter limiter = new RateLimiter(settings.requestsPerSecond(), settings.burst(), System::nanoTime);
+    ApiMetrics metrics = new ApiMetrics();
     RunsApi runs = new RunsApi(services);
     List<ApiRoutes> apis = List.of(
         new AccountsApi(services),
         runs,
         new TriggerApi(services, runs),
-        new ArtifactsApi(services, runs));
+        new ArtifactsApi(services, runs),
+        new ProjectsApi(services),
+        new EnvironmentsApi(services),
+        new JobsApi(services));
 
     Javalin app = Javalin.create(config -> {
       config.router.ignoreTrailingSlashes = true;
@@ -52,12 +59,28 @@ public final class ApiServer implements AutoCloseable {
       config.http.prefer405over404 = true;
       config.jetty.host = host;
       config.jetty.port = port;
+      if (settings.tls() != null) {
+        config.jetty.addConnector((server, http) -> TlsConnector.create(server, http, host, port, settings.tls()));
+      }
+      config.requestLogger.http(metrics::record);
 
-      config.routes.before("/api/*", ctx ->
-          ctx.attribute(RequestAuth.ATTRIBUTE, auth.authenticate(ctx.header("Authorization"))));
+      // after routing, so that metrics name the route and a wrong path is a 404 even without a token
+      config.routes.beforeMatched("/api/*", ctx -> {
+        var token = auth.authenticate(ctx.header("Authorization"));
+        ctx.attribute(RequestAuth.ATTRIBUTE, token);
+        long wait = limiter.acquire(token.id());
+        if (wait > 0) {
+          metrics.rateLimited();
+          ctx.header("Retry-After", Long.toString(wait));
+          throw new ApiException(429, "Too many requests with this token: at most "
+              + (long) settings.requestsPerSecond() + " per second (bursts of " + settings.burst() + "); retry in "
+              + wait + " s.");
+        }
+      });
       config.routes.after("/api/*", ctx -> Audit.record(ctx, services));
 
       config.routes.get("/", ctx -> json(ctx, 200, Envelope.success(Map.of("name", "dbt-platform"))));
+      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
       for (ApiRoutes api : apis) {
         api.routes(config.routes);
       }
@@ -83,7 +106,7 @@ public final class ApiServer implements AutoCloseable {
       });
     });
     app.start(host, port);
-    LOG.info("API server listening on http://{}:{}", host, app.port());
+    LOG.info("API server listening on {}://{}:{}", settings.scheme(), host, app.port());
     return new ApiServer(app);
   }
 

@@ -18,6 +18,14 @@ public final class Envelope {
     return body;
   }
 
+  /** A created object: dbt Cloud answers 201, in the envelope as on the wire. */
+  public static Map<String, Object> created(Object data) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", status(201, true, "Success!", ""));
+    body.put("data", data);
+    return body;
+  }
+
   /** A page of a list, with what filtered and ordered it and how many there are in all. */
   public static Map<String, Object> list(List<?> page, Map<String, Object> filters, String orderBy, long totalCount) {
     Map<String, Object> body = success(page);

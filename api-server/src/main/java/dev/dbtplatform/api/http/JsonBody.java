@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * A request's JSON object body with typed, checked access to its fields. A missing or empty body
- * is an empty object; a JSON null is the same as a missing field; unknown fields are ignored (as
+ * is an empty object; a JSON null reads like a missing field (only {@link #present} tells them
+ * apart, for updates where null clears); unknown fields are ignored (as
  * dbt Cloud does, so clients sending newer fields keep working). Anything else wrong is a 400 that
  * names the field.
  */

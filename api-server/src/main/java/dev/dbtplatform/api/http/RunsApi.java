@@ -89,8 +89,9 @@ final class RunsApi implements ApiRoutes {
     RunHistory.Page page = services.runs().list(new RunQuery(account.id(), jobId, projectId, environmentId, statuses,
         range == null ? null : range[0], range == null ? null : range[1], order, descending, limit, offset));
     OffsetDateTime now = OffsetDateTime.now(services.clock());
+    RelatedObjects related = new RelatedObjects(services, account, includes);
     List<Map<String, Object>> data = page.runs().stream()
-        .map(run -> toJson(ctx, run, includes, now))
+        .map(run -> RunJson.toJson(run, includes, baseUrl(ctx), now, this::stepLog, related.of(run)))
         .toList();
     ApiServer.json(ctx, 200, Envelope.list(data, filters, orderBy, page.totalCount()));
   }
@@ -98,7 +99,9 @@ final class RunsApi implements ApiRoutes {
   void get(Context ctx) {
     StoredRun run = run(ctx);
     Set<String> includes = new QueryParams(ctx).choices("include_related", RunJson.INCLUDES);
-    ApiServer.json(ctx, 200, Envelope.success(toJson(ctx, run, includes, OffsetDateTime.now(services.clock()))));
+    Map<String, Object> related = new RelatedObjects(services, RequestAuth.account(ctx, services), includes).of(run);
+    ApiServer.json(ctx, 200, Envelope.success(RunJson.toJson(run, includes, baseUrl(ctx),
+        OffsetDateTime.now(services.clock()), this::stepLog, related)));
   }
 
   /**

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * An in-memory embedded S3 server, with a plain S3 client that writes what a flush would have left,
  * independent of the code under test.
  */
-final class TestStore implements AutoCloseable {
+public final class TestStore implements AutoCloseable {
   static final String ACCESS = "api-test-access";
   static final String SECRET = "api-test-secret-must-not-leak";
   private static final AtomicInteger BUCKETS = new AtomicInteger();
@@ -37,26 +37,26 @@ final class TestStore implements AutoCloseable {
         .build();
   }
 
-  static TestStore start() {
+  public static TestStore start() {
     return new TestStore(EmbeddedS3.builder().inMemory().credentials(ACCESS, SECRET).start());
   }
 
   /** The settings a deployment would give the API server for this store. */
-  ObjectStoreSettings settings() {
+  public ObjectStoreSettings settings() {
     return new ObjectStoreSettings(server.endpointUri(), server.region(), ACCESS, SECRET, true);
   }
 
-  String newBucket() {
+  public String newBucket() {
     String bucket = "runs-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet();
     server.createBucket(bucket);
     return bucket;
   }
 
-  void put(String bucket, String key, String text) {
+  public void put(String bucket, String key, String text) {
     put(bucket, key, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  void put(String bucket, String key, byte[] bytes) {
+  public void put(String bucket, String key, byte[] bytes) {
     writer.putObject(put -> put.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
   }
 

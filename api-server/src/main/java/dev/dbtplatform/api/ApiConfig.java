@@ -1,0 +1,64 @@
+package dev.dbtplatform.api;
+
+import dev.dbtplatform.api.http.ApiServerSettings;
+import java.util.Map;
+
+/**
+ * The API server's configuration from DBT_PLATFORM_* environment variables. The object store
+ * settings are read by {@link dev.dbtplatform.api.storage.ObjectStoreSettings#fromEnv} and TLS
+ * by {@link ApiTls}.
+ *
+ * @param dbUrl JDBC URL of the application database, e.g. jdbc:postgresql://postgres:5432/dbt_platform
+ */
+public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServerSettings server) {
+  public static final String DB_URL = "DBT_PLATFORM_DB_URL";
+  public static final String DB_USER = "DBT_PLATFORM_DB_USER";
+  public static final String DB_PASSWORD = "DBT_PLATFORM_DB_PASSWORD";
+  public static final String HOST = "DBT_PLATFORM_API_HOST";
+  public static final String PORT = "DBT_PLATFORM_API_PORT";
+  public static final String RATE_LIMIT = "DBT_PLATFORM_API_RATE_LIMIT";
+  public static final String RATE_BURST = "DBT_PLATFORM_API_RATE_BURST";
+
+  @Override
+  public String toString() { // keep the password out of logs
+    return "ApiConfig[dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", server=" + server + "]";
+  }
+
+  /** @throws IllegalArgumentException naming the variable that is missing or wrong */
+  public static ApiConfig fromEnv(Map<String, String> env) {
+    String url = required(env, DB_URL);
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException(DB_URL + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), got " + url);
+    }
+    String host = env.getOrDefault(HOST, "0.0.0.0");
+    int port = (int) number(env, PORT, 8443, 0, 65535);
+    double rate = number(env, RATE_LIMIT, ApiServerSettings.DEFAULT_REQUESTS_PER_SECOND, 0.01, 1_000_000);
+    int burst = (int) number(env, RATE_BURST, ApiServerSettings.DEFAULT_BURST, 1, 1_000_000);
+    return new ApiConfig(url, required(env, DB_USER), env.getOrDefault(DB_PASSWORD, ""),
+        ApiServerSettings.plain(host, port).withRateLimit(rate, burst));
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("set " + name);
+    }
+    return value.strip();
+  }
+
+  private static double number(Map<String, String> env, String name, double fallback, double min, double max) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      double n = Double.parseDouble(value.strip());
+      if (n < min || n > max) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.dbtplatform.api;
+
+import dev.dbtplatform.api.db.Account;
+import dev.dbtplatform.api.db.AccountRepository;
+import dev.dbtplatform.api.db.Database;
+import dev.dbtplatform.api.db.TokenRepository;
+import dev.dbtplatform.api.storage.ObjectStoreSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API server's command line.
+ *
+ * <pre>
+ * serve                                        (default) serve the API; configuration from DBT_PLATFORM_* variables
+ * create-account NAME NAMESPACE                an account whose resources live in NAMESPACE; prints its id
+ * create-token ACCOUNT_ID NAME                 a service token; prints it, the only time it is shown
+ * </pre>
+ */
+public final class ApiMain {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiMain.class);
+
+  private ApiMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    int code = run(args, System.getenv(), System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws InterruptedException {
+    String command = args.length == 0 ? "serve" : args[0];
+    try {
+      switch (command) {
+        case "serve" -> {
+          Running running = start(env);
+          CountDownLatch stopped = new CountDownLatch(1);
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+          }, "api-shutdown"));
+          stopped.await();
+          return 0;
+        }
+        case "create-account" -> {
+          requireArgs(args, 3, "create-account NAME NAMESPACE");
+          Account account = new AccountRepository(database(ApiConfig.fromEnv(env))).create(args[1], args[2]);
+          out.println(account.id());
+          return 0;
+        }
+        case "create-token" -> {
+          requireArgs(args, 3, "create-token ACCOUNT_ID NAME");
+          Database db = database(ApiConfig.fromEnv(env));
+          long accountId = Long.parseLong(args[1]);
+          if (new AccountRepository(db).find(accountId).isEmpty()) {
+            err.println("no account " + accountId);
+            return 2;
+          }
+          out.println(new TokenRepository(db).create(accountId, args[2]).plainToken());
+          return 0;
+        }
+        default -> {
+          err.println("unknown command " + command + "; use serve, create-account NAME NAMESPACE or create-token ACCOUNT_ID NAME");
+          return 2;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("invalid configuration or arguments: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  /** The API server and the Kubernetes client it owns. */
+  public record Running(ApiPlatform platform, KubernetesClient client) implements AutoCloseable {
+    @Override
+    public void close() {
+      platform.close();
+      client.close();
+    }
+  }
+
+  public static Running start(Map<String, String> env) {
+    ApiConfig config = ApiConfig.fromEnv(env);
+    var server = config.server();
+    // TLS: pending
+    ObjectStoreSettings objectStore = ObjectStoreSettings.fromEnv(env);
+    Database db = database(config);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    try {
+      ApiPlatform platform = ApiPlatform.start(server, db, client, objectStore, Clock.systemUTC());
+      LOG.info("dbt-platform API server on port {} ({}), cluster {}, object store {}", platform.port(),
+          server.scheme(), client.getConfiguration().getMasterUrl(), objectStore.endpointDescription());
+      return new Running(platform, client);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  private static Database database(ApiConfig config) {
+    return Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+  }
+
+  private static void requireArgs(String[] args, int count, String usage) {
+    if (args.length != count) {
+      throw new IllegalArgumentException("usage: " + usage);
+    }
+  }
+}
