@@ -89,7 +89,10 @@ public final class ApiMain {
   public static Running start(Map<String, String> env) {
     ApiConfig config = ApiConfig.fromEnv(env);
     var server = config.server();
-    // TLS: pending
+    var tls = ApiTls.fromEnv(env);
+    if (tls != null) {
+      server = server.withTls(tls);
+    }
     ObjectStoreSettings objectStore = ObjectStoreSettings.fromEnv(env);
     Database db = database(config);
     KubernetesClient client = new KubernetesClientBuilder().build();

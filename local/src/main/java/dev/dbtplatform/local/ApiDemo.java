@@ -2,12 +2,14 @@ package dev.dbtplatform.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbtplatform.api.tls.CaTrust;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -15,6 +17,7 @@ import java.time.Instant;
  * The API part of `make run`: triggers the sample job through the dbt Cloud-compatible API, as
  * Airflow or dbt-cloud-cli would, polls the run until it is complete and its artifacts are saved,
  * and downloads run_results.json, printing each call as the curl command that does the same.
+ * Over HTTPS, trusting the local CA and nothing else, as a user's client would.
  */
 final class ApiDemo {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,27 +27,30 @@ final class ApiDemo {
   private final long accountId;
   private final String token;
   private final PrintStream out;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
+  private final String curl;
 
-  ApiDemo(String baseUrl, long accountId, String token, PrintStream out) {
+  ApiDemo(String baseUrl, Path caCertificate, long accountId, String token, PrintStream out) {
     this.baseUrl = baseUrl;
     this.accountId = accountId;
     this.token = token;
     this.out = out;
+    this.http = HttpClient.newBuilder().sslContext(CaTrust.sslContext(caCertificate)).build();
+    this.curl = "curl --cacert " + LocalPlatformMain.shown(caCertificate);
   }
 
   /** @return the finished run as the API shows it, or null when it did not finish in time */
   JsonNode triggerAndFollow(long jobId, Duration timeout) throws IOException, InterruptedException {
     String account = "/api/v2/accounts/" + accountId;
     String triggerBody = "{\"cause\": \"Triggered by make run\"}";
-    out.println("$ curl -X POST -H \"Authorization: Token $TOKEN\" -H 'Content-Type: application/json' \\");
+    out.println("$ " + curl + " -X POST -H \"Authorization: Token $TOKEN\" -H 'Content-Type: application/json' \\");
     out.println("    -d '" + triggerBody + "' " + baseUrl + account + "/jobs/" + jobId + "/run/");
     JsonNode run = call("POST", account + "/jobs/" + jobId + "/run/", triggerBody);
     long runId = run.get("id").asLong();
     out.printf("  run %d: %s%n", runId, run.get("status_humanized").asText());
 
     String runPath = account + "/runs/" + runId + "/";
-    out.println("$ curl -H \"Authorization: Token $TOKEN\" " + baseUrl + runPath + "?include_related=run_steps");
+    out.println("$ " + curl + " -H \"Authorization: Token $TOKEN\" " + baseUrl + runPath + "?include_related=run_steps");
     Instant deadline = Instant.now().plus(timeout);
     String last = run.get("status_humanized").asText();
     while (Instant.now().isBefore(deadline)) {
@@ -67,7 +73,7 @@ final class ApiDemo {
         run.get("duration").asText(), run.get("queued_duration").asText(), run.get("run_steps").size());
 
     String artifact = runPath + "artifacts/run_results.json";
-    out.println("$ curl -H \"Authorization: Token $TOKEN\" " + baseUrl + artifact);
+    out.println("$ " + curl + " -H \"Authorization: Token $TOKEN\" " + baseUrl + artifact);
     JsonNode results = JSON.readTree(send("GET", artifact, null).body());
     out.printf("  run_results.json: %d results, dbt %s%n", results.path("results").size(),
         results.path("metadata").path("dbt_version").asText("?"));

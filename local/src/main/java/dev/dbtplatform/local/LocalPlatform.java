@@ -6,7 +6,10 @@ import dev.dbtplatform.api.db.AccountRepository;
 import dev.dbtplatform.api.db.Database;
 import dev.dbtplatform.api.db.ObjectIds;
 import dev.dbtplatform.api.db.TokenRepository;
+import dev.dbtplatform.api.http.ApiServerSettings;
 import dev.dbtplatform.api.storage.ObjectStoreSettings;
+import dev.dbtplatform.api.tls.LocalCertificateAuthority;
+import dev.dbtplatform.api.tls.LocalTls;
 import dev.dbtplatform.crd.DbtEnvironment;
 import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtProject;
@@ -36,6 +39,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The whole platform in one process: embedded PostgreSQL (the API's database and the demo
@@ -52,6 +57,9 @@ public final class LocalPlatform implements AutoCloseable {
   public static final String API_DATABASE = "dbt_platform";
   public static final String API_USER = "dbt_platform";
   public static final String DEMO_ACCOUNT = "Demo";
+  /** The names the API's certificate is for: where the API listens, by address and by name. */
+  static final List<String> API_DNS_NAMES = List.of("localhost");
+  static final List<String> API_IP_ADDRESSES = List.of("127.0.0.1");
 
   /**
    * The API stand-in logs every request through java.util.logging. Held here because
@@ -72,6 +80,7 @@ public final class LocalPlatform implements AutoCloseable {
   private ObjectIds apiIds;
   private Account demoAccount;
   private String demoToken;
+  private Path caCertificate;
 
   private LocalPlatform(LocalPlatformConfig config) {
     this.config = config;
@@ -94,6 +103,9 @@ public final class LocalPlatform implements AutoCloseable {
     if (!Files.isExecutable(config.dbtBin().resolve("dbt"))) {
       throw new IllegalStateException("dbt not found in " + config.dbtBin() + ": run `make venv` (make run does it)");
     }
+    // keytool takes a second or two: the certificates are made while everything else starts
+    CompletableFuture<LocalTls> tls = CompletableFuture.supplyAsync(() ->
+        LocalCertificateAuthority.create(config.tlsDir(), API_DNS_NAMES, API_IP_ADDRESSES));
     postgres = track(EmbeddedPostgres.start(root.resolve("postgres"), 0));
     warehousePassword = randomSecret();
     postgres.createDatabase(WAREHOUSE_DATABASE, WAREHOUSE_USER, warehousePassword);
@@ -127,22 +139,34 @@ public final class LocalPlatform implements AutoCloseable {
     operator = track(DbtPlatformOperator.start(client, operatorConfig, Clock.systemUTC()));
 
     createSecrets();
-    startApi();
+    startApi(joined(tls));
   }
 
   /**
    * The API server on its own database in the embedded PostgreSQL, with a demo account that owns
-   * the sample namespace and a token for it.
+   * the sample namespace and a token for it. Over HTTPS only, as in a cluster, with a certificate
+   * from the local CA: the clients it is for (the Airflow provider, prefect-dbt, dbt-cloud-cli)
+   * speak nothing else.
    */
-  private void startApi() {
+  private void startApi(LocalTls tls) {
     String password = randomSecret();
     postgres.createDatabase(API_DATABASE, API_USER, password);
     Database db = Database.open(postgres.jdbcUrl(API_DATABASE), API_USER, password);
     demoAccount = new AccountRepository(db).create(DEMO_ACCOUNT, config.namespace());
     demoToken = new TokenRepository(db).create(demoAccount.id(), "make run").plainToken();
     ObjectStoreSettings store = new ObjectStoreSettings(s3.endpointUri(), s3.region(), s3.accessKey(), s3.secretKey(), true);
-    api = track(ApiPlatform.start("127.0.0.1", config.apiPort(), db, client, store, Clock.systemUTC()));
+    caCertificate = tls.caCertificate();
+    api = track(ApiPlatform.start(ApiServerSettings.plain("127.0.0.1", config.apiPort()).withTls(tls.server()), db,
+        client, store, Clock.systemUTC()));
     apiIds = new ObjectIds(db);
+  }
+
+  private static LocalTls joined(CompletableFuture<LocalTls> tls) {
+    try {
+      return tls.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 
   private void createSecrets() {
@@ -220,7 +244,12 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   public String apiUrl() {
-    return "http://127.0.0.1:" + api.port();
+    return "https://127.0.0.1:" + api.port();
+  }
+
+  /** The certificate (PEM) of the CA that issued the API's: what clients trust to reach {@link #apiUrl()}. */
+  public Path caCertificate() {
+    return caCertificate;
   }
 
   public Account demoAccount() {

@@ -68,6 +68,7 @@ public final class LocalPlatformMain {
     out.println("  warehouse (PostgreSQL)     " + platform.warehouse().jdbcUrl(LocalPlatform.WAREHOUSE_DATABASE));
     out.println("  operator metrics           http://127.0.0.1:" + platform.metricsPort() + "/metrics");
     out.println("  dbt Cloud API              " + platform.apiUrl() + "  account " + platform.demoAccount().id());
+    out.println("  its CA certificate         " + shown(platform.caCertificate()));
     out.println();
 
     SETUP_SAMPLES.forEach(platform::applySample);
@@ -97,7 +98,9 @@ public final class LocalPlatformMain {
     out.println("Now through the dbt Cloud-compatible API, as Airflow, Dagster or dbt-cloud-cli would: job "
         + DEMO_JOB + " has id " + jobId + ".");
     out.println("  export TOKEN=" + platform.demoToken());
-    var apiRun = new ApiDemo(platform.apiUrl(), platform.demoAccount().id(), platform.demoToken(), out)
+    printHowToTrust(out, platform);
+    var apiRun = new ApiDemo(platform.apiUrl(), platform.caCertificate(), platform.demoAccount().id(),
+        platform.demoToken(), out)
         .triggerAndFollow(jobId, DEMO_TIMEOUT);
     boolean apiAsExpected = apiRun != null && apiRun.get("is_success").asBoolean();
     out.println(apiAsExpected ? "The API run succeeded." : "The API run did not succeed; see above.");
@@ -114,5 +117,23 @@ public final class LocalPlatformMain {
       stop.countDown();
     }));
     stop.await();
+  }
+
+  /** The API speaks HTTPS only; its certificate comes from a CA of this checkout that clients must be told to trust. */
+  private static void printHowToTrust(PrintStream out, LocalPlatform platform) {
+    String ca = platform.caCertificate().toAbsolutePath().toString();
+    out.println("The API speaks HTTPS with a certificate from this checkout's own CA (kept in " + shown(
+        platform.caCertificate().getParent()) + " across runs). Trust it:");
+    out.println("  curl --cacert " + shown(platform.caCertificate()) + " -H \"Authorization: Token $TOKEN\" "
+        + platform.apiUrl() + "/api/v2/accounts/");
+    out.println("  export REQUESTS_CA_BUNDLE=" + ca + "   # Python requests: Airflow provider, prefect-dbt, dbt-cloud-cli");
+    out.println("  export SSL_CERT_FILE=" + ca + "        # Python's ssl module, httpx, other OpenSSL clients");
+  }
+
+  /** A path as the user types it: relative when it is under the current folder, where `make run` runs. */
+  static String shown(Path path) {
+    Path here = Path.of("").toAbsolutePath();
+    Path absolute = path.toAbsolutePath().normalize();
+    return absolute.startsWith(here) ? here.relativize(absolute).toString() : absolute.toString();
   }
 }

@@ -1,19 +1,26 @@
 package dev.dbtplatform.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbtplatform.contract.ObjectKeys;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.RunPhase;
 import dev.dbtplatform.crd.RunStepStatus;
+import dev.dbtplatform.api.tls.CaTrust;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +41,9 @@ class LocalPlatformTest {
   @BeforeAll
   static void start() {
     Path projectRoot = Path.of("..").toAbsolutePath().normalize();
-    platform = LocalPlatform.start(LocalPlatformConfig.defaults(projectRoot).withRoot(state));
+    // The CA too in the test's own folder: the checkout's .local-tls belongs to `make run` and whoever trusts it.
+    platform = LocalPlatform.start(LocalPlatformConfig.defaults(projectRoot).withRoot(state).withApiPort(0)
+        .withTlsDir(state.resolve("tls")));
     artifacts = new RunArtifacts(platform.objectStore(), LocalPlatform.BUCKET);
     LocalPlatformMain.SETUP_SAMPLES.forEach(platform::applySample);
     platform.applySample("10-run.yaml");
@@ -132,6 +141,22 @@ class LocalPlatformTest {
     Path podLog = state.resolve("node/pods/default/shop-build/dbt.log");
     assertThat(podLog).exists();
     assertThat(Files.readString(podLog)).contains("Invoke dbt with `dbt build`");
+  }
+
+  @Test
+  void theApiAnswersOverHttpsToClientsThatTrustTheLocalCa() throws Exception {
+    assertThat(platform.apiUrl()).startsWith("https://127.0.0.1:");
+    assertThat(platform.caCertificate()).isEqualTo(state.resolve("tls/ca.crt")).exists();
+    HttpRequest accounts = HttpRequest.newBuilder(URI.create(platform.apiUrl() + "/api/v2/accounts/"))
+        .header("Authorization", "Token " + platform.demoToken()).build();
+
+    HttpClient trusting = HttpClient.newBuilder().sslContext(CaTrust.sslContext(platform.caCertificate())).build();
+    HttpResponse<String> response = trusting.send(accounts, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"name\":\"" + LocalPlatform.DEMO_ACCOUNT + "\"");
+
+    assertThatThrownBy(() -> HttpClient.newHttpClient().send(accounts, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(SSLHandshakeException.class);
   }
 
   private static DbtRun awaitFlushed(String name) {

@@ -1,0 +1,87 @@
+package dev.dbtplatform.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dbtplatform.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The API server's command line and its configuration from the environment. */
+class ApiMainTest {
+  static EmbeddedPostgres postgres;
+  static Map<String, String> env;
+
+  @BeforeAll
+  static void start() {
+    postgres = EmbeddedPostgres.start();
+    postgres.createDatabase("cli", "cli", "cli-password");
+    env = new HashMap<>();
+    env.put(ApiConfig.DB_URL, postgres.jdbcUrl("cli"));
+    env.put(ApiConfig.DB_USER, "cli");
+    env.put(ApiConfig.DB_PASSWORD, "cli-password");
+  }
+
+  @AfterAll
+  static void stop() {
+    postgres.close();
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(Map<String, String> env, String... args) throws InterruptedException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ApiMain.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(code, out.toString(StandardCharsets.UTF_8).strip(), err.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  @Test
+  void createsAnAccountForANamespaceAndATokenShownOnce() throws Exception {
+    Result account = run(env, "create-account", "Analytics", "analytics");
+    assertThat(account.code()).as(account.err()).isZero();
+    long id = Long.parseLong(account.out());
+    Result token = run(env, "create-token", Long.toString(id), "airflow");
+    assertThat(token.code()).as(token.err()).isZero();
+    assertThat(token.out()).startsWith("dbtp_");
+    assertThat(run(env, "create-token", "999999", "x").err()).contains("no account 999999");
+    assertThat(run(env, "create-account", "only-a-name").err()).contains("usage: create-account NAME NAMESPACE");
+    assertThat(run(env, "frobnicate").code()).isEqualTo(2);
+  }
+
+  @Test
+  void configurationErrorsNameTheVariable() throws Exception {
+    Map<String, String> noDb = new HashMap<>(env);
+    noDb.remove(ApiConfig.DB_URL);
+    assertThat(run(noDb, "create-account", "a", "b").err()).contains("set " + ApiConfig.DB_URL);
+    Map<String, String> mysql = new HashMap<>(env);
+    mysql.put(ApiConfig.DB_URL, "jdbc:mysql://x/db");
+    assertThatThrownBy(() -> ApiConfig.fromEnv(mysql)).hasMessageContaining("PostgreSQL JDBC URL");
+    Map<String, String> port = new HashMap<>(env);
+    port.put(ApiConfig.PORT, "http");
+    assertThatThrownBy(() -> ApiConfig.fromEnv(port)).hasMessageContaining(ApiConfig.PORT);
+    Map<String, String> rate = new HashMap<>(env);
+    rate.put(ApiConfig.RATE_LIMIT, "0");
+    assertThatThrownBy(() -> ApiConfig.fromEnv(rate)).hasMessageContaining(ApiConfig.RATE_LIMIT);
+    assertThat(ApiConfig.fromEnv(env).toString()).doesNotContain("cli-password");
+    assertThat(ApiConfig.fromEnv(env).server().port()).isEqualTo(8443);
+  }
+
+  @Test
+  void tlsNeedsBothPemFilesOrAKeyStore() {
+    assertThat(ApiTls.fromEnv(Map.of())).isNull();
+    assertThatThrownBy(() -> ApiTls.fromEnv(Map.of(ApiTls.CERT, "/etc/tls/tls.crt")))
+        .hasMessageContaining(ApiTls.KEY);
+    assertThatThrownBy(() -> ApiTls.fromEnv(Map.of(ApiTls.KEYSTORE, "/k.p12", ApiTls.CERT, "/c.crt")))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> ApiTls.fromEnv(Map.of(ApiTls.CERT, "/no/such/tls.crt", ApiTls.KEY, "/no/such/tls.key")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such/tls.crt");
+  }
+}
