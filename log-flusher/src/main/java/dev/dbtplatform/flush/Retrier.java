@@ -1,5 +1,7 @@
 package dev.dbtplatform.flush;
 
+import dev.dbtplatform.contract.Causes;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -88,12 +90,7 @@ final class Retrier {
 
   /** A FlushFailure that the SDK wrapped, thrown by a request body reading the run volume. */
   private static FlushFailure localFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof FlushFailure failure) {
-        return failure;
-      }
-    }
-    return null;
+    return (FlushFailure) Causes.first(e, FlushFailure.class);
   }
 
   private FlushFailure fatal(String what, RuntimeException e) {

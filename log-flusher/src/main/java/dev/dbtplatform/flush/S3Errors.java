@@ -1,5 +1,7 @@
 package dev.dbtplatform.flush;
 
+import dev.dbtplatform.contract.Causes;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -48,7 +50,7 @@ final class S3Errors {
     if (io == null || e instanceof SdkServiceException) {
       return false;
     }
-    String message = rootCause(io).getMessage();
+    String message = Causes.root(io).getMessage();
     return message != null && DROPPED_CONNECTION_MESSAGES.stream().anyMatch(message::contains);
   }
 
@@ -97,7 +99,7 @@ final class S3Errors {
     }
     Throwable io = firstIoCause(e);
     if (io != null) {
-      Throwable root = rootCause(io);
+      Throwable root = Causes.root(io);
       String message = root.getMessage();
       if (root instanceof ConnectException && message != null) {
         return message;
@@ -117,19 +119,6 @@ final class S3Errors {
   }
 
   private static Throwable firstIoCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof IOException) {
-        return t;
-      }
-    }
-    return null;
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root;
+    return Causes.first(e, IOException.class);
   }
 }

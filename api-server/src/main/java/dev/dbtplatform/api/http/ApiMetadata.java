@@ -1,11 +1,12 @@
 package dev.dbtplatform.api.http;
 
+import dev.dbtplatform.api.runs.RunTimes;
+
 import dev.dbtplatform.crd.ApiGroup;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ final class ApiMetadata {
   }
 
   static OffsetDateTime created(HasMetadata r) {
-    return parse(r.getMetadata().getCreationTimestamp());
+    return RunTimes.parse(r.getMetadata().getCreationTimestamp());
   }
 
   /**
@@ -67,24 +68,12 @@ final class ApiMetadata {
     OffsetDateTime latest = created(r);
     if (r.getMetadata().getManagedFields() != null) {
       for (ManagedFieldsEntry entry : r.getMetadata().getManagedFields()) {
-        OffsetDateTime t = parse(entry.getTime());
+        OffsetDateTime t = RunTimes.parse(entry.getTime());
         if (t != null && (latest == null || t.isAfter(latest))) {
           latest = t;
         }
       }
     }
     return latest;
-  }
-
-  /** Kubernetes times are RFC 3339; anything unreadable shows as no time rather than failing a list. */
-  static OffsetDateTime parse(String time) {
-    if (time == null || time.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(time);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.dbtplatform.api.http;
 
+import dev.dbtplatform.api.runs.RunTimes;
 import dev.dbtplatform.api.db.Account;
 import dev.dbtplatform.crd.DbtEnvironment;
 import dev.dbtplatform.crd.DbtJob;
@@ -109,7 +110,7 @@ final class JobJson {
   }
 
   private static OffsetDateTime nextRun(DbtJobStatus status) {
-    return status == null ? null : ApiMetadata.parse(status.nextRunTime);
+    return status == null ? null : RunTimes.parse(status.nextRunTime);
   }
 
   /** "in 5 minutes", "in 3 hours", "in 2 days". */

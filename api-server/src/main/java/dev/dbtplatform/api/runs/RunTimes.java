@@ -3,7 +3,7 @@ package dev.dbtplatform.api.runs;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-/** ISO-8601 times as the custom resources hold them. */
+/** Times as the custom resources hold them (RFC 3339): unreadable ones are no time, never a failure. */
 public final class RunTimes {
   private RunTimes() {}
 

@@ -1,5 +1,7 @@
 package dev.dbtplatform.api.storage;
 
+import dev.dbtplatform.contract.Causes;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -58,25 +60,12 @@ final class StoreErrors {
       return "HTTP " + service.statusCode();
     }
     Throwable io = ioCause(e);
-    Throwable cause = io != null ? rootCause(io) : e;
+    Throwable cause = io != null ? Causes.root(io) : e;
     String message = cause.getMessage();
     return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
   }
 
   private static Throwable ioCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof IOException || t instanceof UncheckedIOException) {
-        return t;
-      }
-    }
-    return null;
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root;
+    return Causes.first(e, IOException.class, UncheckedIOException.class);
   }
 }
