@@ -51,20 +51,23 @@ public final class ApiMain {
         }
         case "create-account" -> {
           requireArgs(args, 3, "create-account NAME NAMESPACE");
-          Account account = new AccountRepository(database(ApiConfig.fromEnv(env))).create(args[1], args[2]);
-          out.println(account.id());
-          return 0;
+          try (Database db = database(ApiConfig.fromEnv(env))) {
+            Account account = new AccountRepository(db).create(args[1], args[2]);
+            out.println(account.id());
+            return 0;
+          }
         }
         case "create-token" -> {
           requireArgs(args, 3, "create-token ACCOUNT_ID NAME");
-          Database db = database(ApiConfig.fromEnv(env));
           long accountId = Long.parseLong(args[1]);
-          if (new AccountRepository(db).find(accountId).isEmpty()) {
-            err.println("no account " + accountId);
-            return 2;
+          try (Database db = database(ApiConfig.fromEnv(env))) {
+            if (new AccountRepository(db).find(accountId).isEmpty()) {
+              err.println("no account " + accountId);
+              return 2;
+            }
+            out.println(new TokenRepository(db).create(accountId, args[2]).plainToken());
+            return 0;
           }
-          out.println(new TokenRepository(db).create(accountId, args[2]).plainToken());
-          return 0;
         }
         default -> {
           err.println("unknown command " + command + "; use serve, create-account NAME NAMESPACE or create-token ACCOUNT_ID NAME");
@@ -74,14 +77,19 @@ public final class ApiMain {
     } catch (IllegalArgumentException e) {
       err.println("invalid configuration or arguments: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      // the database unreachable or refusing the login: say so without a stack trace of the pool
+      err.println("cannot " + command + ": " + e.getMessage());
+      return 1;
     }
   }
 
-  /** The API server and the Kubernetes client it owns. */
-  public record Running(ApiPlatform platform, KubernetesClient client) implements AutoCloseable {
+  /** The API server with the database pool and Kubernetes client it owns. */
+  public record Running(ApiPlatform platform, Database db, KubernetesClient client) implements AutoCloseable {
     @Override
     public void close() {
       platform.close();
+      db.close();
       client.close();
     }
   }
@@ -100,9 +108,10 @@ public final class ApiMain {
       ApiPlatform platform = ApiPlatform.start(server, db, client, objectStore, Clock.systemUTC());
       LOG.info("dbt-platform API server on port {} ({}), cluster {}, object store {}", platform.port(),
           server.scheme(), client.getConfiguration().getMasterUrl(), objectStore.endpointDescription());
-      return new Running(platform, client);
+      return new Running(platform, db, client);
     } catch (RuntimeException e) {
       client.close();
+      db.close();
       throw e;
     }
   }

@@ -151,7 +151,7 @@ public final class LocalPlatform implements AutoCloseable {
   private void startApi(LocalTls tls) {
     String password = randomSecret();
     postgres.createDatabase(API_DATABASE, API_USER, password);
-    Database db = Database.open(postgres.jdbcUrl(API_DATABASE), API_USER, password);
+    Database db = track(Database.open(postgres.jdbcUrl(API_DATABASE), API_USER, password));
     demoAccount = new AccountRepository(db).create(DEMO_ACCOUNT, config.namespace());
     demoToken = new TokenRepository(db).create(demoAccount.id(), "make run").plainToken();
     ObjectStoreSettings store = new ObjectStoreSettings(s3.endpointUri(), s3.region(), s3.accessKey(), s3.secretKey(), true);

@@ -1,20 +1,22 @@
 package dev.dbtplatform.api.db;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The API's application database: migrated by Flyway (scripts in {@code db/migration} on the
- * classpath) when opened, then read and written through jOOQ.
- *
- * <p>The data source is the driver's unpooled {@link PGSimpleDataSource}: each statement opens
- * its own connection. Good enough for the first endpoints; a pool comes with load.
+ * classpath) when opened, then read and written through jOOQ over a pool of connections (every
+ * request makes a few statements; opening a connection for each would cost more than they do).
  */
-public final class Database {
+public final class Database implements AutoCloseable {
+  /** Connections per API server: requests are short, and PostgreSQL's own limit is shared. */
+  public static final int DEFAULT_POOL_SIZE = 10;
+
   private final DataSource dataSource;
   private final DSLContext dsl;
 
@@ -25,12 +27,26 @@ public final class Database {
 
   /** Connects, applies any pending migration, and returns the ready database. */
   public static Database open(String jdbcUrl, String user, String password) {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(jdbcUrl);
-    ds.setUser(user);
-    ds.setPassword(password);
-    ds.setApplicationName("dbt-platform-api");
-    return open(ds);
+    return open(jdbcUrl, user, password, DEFAULT_POOL_SIZE);
+  }
+
+  public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("dbt-platform-api");
+    config.addDataSourceProperty("ApplicationName", "dbt-platform-api");
+    // fail fast with the driver's own message when the database is unreachable or refuses the login
+    config.setInitializationFailTimeout(10_000);
+    HikariDataSource pool = new HikariDataSource(config);
+    try {
+      return open(pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
   }
 
   public static Database open(DataSource dataSource) {
@@ -48,5 +64,13 @@ public final class Database {
 
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /** Closes the pool, when this database opened one. */
+  @Override
+  public void close() {
+    if (dataSource instanceof HikariDataSource pool) {
+      pool.close();
+    }
   }
 }
