@@ -248,7 +248,9 @@ class RunRuntimeTest {
     try {
       Path sleepLog = RunVolumeLayout.stepLog(workspace, 4);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!(Files.exists(sleepLog) && Files.readString(sleepLog).contains("START sql table model"))) {
+      // dbt logs the model's start before its query reaches the warehouse: wait for the query
+      while (!(Files.exists(sleepLog) && Files.readString(sleepLog).contains("START sql table model")
+          && activeSleepQueries(62) > 0)) {
         if (!runtime.isAlive() || System.nanoTime() > deadline) {
           fail("the sleep step did not start: " + Files.readString(dir.resolve("stdout.txt")));
         }
@@ -272,6 +274,11 @@ class RunRuntimeTest {
     assertThat(RunSummary.fromJson(Files.readString(terminationLog)).outcome()).isEqualTo(RunOutcome.Cancelled);
     assertThat(stdout).contains("Received SIGTERM").doesNotContain(TestSupport.WAREHOUSE_PASSWORD);
     assertThat(TestSupport.processesOfRun(runId)).isEmpty();
+    // PostgreSQL ends a cancelled query shortly after the cancel request; the query itself would run on for a minute
+    long cancelDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (activeSleepQueries(62) > 0 && System.nanoTime() < cancelDeadline) {
+      Thread.sleep(200);
+    }
     assertThat(activeSleepQueries(62)).as("dbt cancelled its warehouse query").isZero();
   }
 }
