@@ -109,6 +109,7 @@ public final class ApiTestHarness {
 
   private final EmbeddedPostgres postgres;
   private final EmbeddedKubernetes kubernetes;
+  private final PodOutput podOutput = new PodOutput();
   private final TestStore objectStore;
   private final RunFiles runFiles;
   private final RunHistoryRecorder recorder;
@@ -122,7 +123,7 @@ public final class ApiTestHarness {
     postgres = EmbeddedPostgres.start();
     postgres.createDatabase("api", "api", "api-password");
     db = Database.open(postgres.jdbcUrl("api"), "api", "api-password");
-    kubernetes = EmbeddedKubernetes.start();
+    kubernetes = EmbeddedKubernetes.start(podOutput);
     objectStore = TestStore.start();
     runFiles = new RunFiles(objectStore.settings());
     // contract tests make far more requests per second than any client should
@@ -184,6 +185,11 @@ public final class ApiTestHarness {
 
   public Database db() {
     return db;
+  }
+
+  /** What pods wrote: the Kubernetes API serves it as their logs. */
+  public PodOutput podOutput() {
+    return podOutput;
   }
 
   /** The S3 server run logs and artifacts are read from, with a client to put what a flush would. */

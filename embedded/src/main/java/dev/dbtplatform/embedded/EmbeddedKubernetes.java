@@ -4,7 +4,6 @@ import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.CrdFiles;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -13,12 +12,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.HashMap;
-import java.util.List;
 
 /**
  * A Kubernetes API stand-in on 127.0.0.1: fabric8's mock server in CRUD mode with the
  * dbt-platform CRDs installed (the mock honours the status subresource only for installed CRDs).
  * It stores and watches objects; it has no scheduler, kubelet, garbage collector or admission.
+ * Pod logs ({@code pods/{name}/log}) come from a {@link PodLogs}, since what runs the pods has them.
  */
 public final class EmbeddedKubernetes implements AutoCloseable {
   private final KubernetesMockServer server;
@@ -29,14 +28,23 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     this.client = server.createClient();
   }
 
-  /** Starts on a free port with the CRDs installed. */
+  /** Starts on a free port with the CRDs installed; no pod has a log. */
   public static EmbeddedKubernetes start() {
-    return start(0);
+    return start(0, PodLogs.NONE);
+  }
+
+  /** Starts on a free port with the CRDs installed, serving pod logs from {@code logs}. */
+  public static EmbeddedKubernetes start(PodLogs logs) {
+    return start(0, logs);
   }
 
   public static EmbeddedKubernetes start(int port) {
+    return start(port, PodLogs.NONE);
+  }
+
+  public static EmbeddedKubernetes start(int port, PodLogs logs) {
     KubernetesMockServer server = new KubernetesMockServer(
-        new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+        new Context(), new MockWebServer(), new HashMap<>(), new PodLogDispatcher(logs), false);
     try {
       server.init(InetAddress.getLoopbackAddress(), port);
     } catch (RuntimeException e) {

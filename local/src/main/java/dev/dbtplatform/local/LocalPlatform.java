@@ -17,6 +17,7 @@ import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.embedded.EmbeddedKubernetes;
 import dev.dbtplatform.embedded.EmbeddedPostgres;
 import dev.dbtplatform.embedded.EmbeddedS3;
+import dev.dbtplatform.local.node.ContainerLogs;
 import dev.dbtplatform.local.node.LauncherScripts;
 import dev.dbtplatform.local.node.LocalNode;
 import dev.dbtplatform.local.node.LocalNodeConfig;
@@ -114,22 +115,24 @@ public final class LocalPlatform implements AutoCloseable {
         randomSecret()).start());
     s3.createBucket(BUCKET);
 
-    kubernetes = track(EmbeddedKubernetes.start());
+    Path bin = root.resolve("bin");
+    LocalNodeConfig nodeConfig = LocalNodeConfig.defaults(root.resolve("node"))
+        .withBinDir(bin)
+        .withExtraPath(List.of(config.dbtBin()))
+        .withJobBackoffBase(Duration.ofSeconds(2))
+        .withMaxTerminationGrace(Duration.ofSeconds(30));
+    // the node has the pods' output: the API stand-in answers pod log requests from its files
+    kubernetes = track(EmbeddedKubernetes.start(new ContainerLogs(nodeConfig)::read));
     client = track(kubernetes.newClient());
 
     sampleRepositoryUrl = SampleRepository.create(config.projectRoot().resolve("samples/dbt-project"),
         root.resolve("git"), "shop");
 
-    Path bin = root.resolve("bin");
     LauncherScripts.write(bin, Map.of(
         "dbt-platform-run", "dev.dbtplatform.runtime.RunMain",
         "dbt-platform-flush", "dev.dbtplatform.flush.FlushMain"),
         config.runtimeClasspath(), LauncherScripts.currentJava(), List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    track(LocalNode.start(kubernetes.newClient(), LocalNodeConfig.defaults(root.resolve("node"))
-        .withBinDir(bin)
-        .withExtraPath(List.of(config.dbtBin()))
-        .withJobBackoffBase(Duration.ofSeconds(2))
-        .withMaxTerminationGrace(Duration.ofSeconds(30))));
+    track(LocalNode.start(kubernetes.newClient(), nodeConfig));
 
     OperatorConfig operatorConfig = OperatorConfig.defaults()
         .withObjectStore(new OperatorConfig.ObjectStore(s3.endpoint(), s3.region(), BUCKET, true, "",

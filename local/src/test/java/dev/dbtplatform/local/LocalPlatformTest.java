@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbtplatform.contract.ObjectKeys;
+import dev.dbtplatform.contract.StepMarkers;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.RunPhase;
 import dev.dbtplatform.crd.RunStepStatus;
@@ -141,6 +142,9 @@ class LocalPlatformTest {
     Path podLog = state.resolve("node/pods/default/shop-build/dbt.log");
     assertThat(podLog).exists();
     assertThat(Files.readString(podLog)).contains("Invoke dbt with `dbt build`");
+    // with the runtime's step markers, by which the API splits a running pod's log into steps
+    assertThat(Files.readAllLines(podLog).stream().map(StepMarkers::parse).flatMap(java.util.Optional::stream)
+        .filter(m -> m instanceof StepMarkers.Finished).map(StepMarkers.Marker::index)).containsExactly(1, 2, 3, 4, 5);
   }
 
   @Test

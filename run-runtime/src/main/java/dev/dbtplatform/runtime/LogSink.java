@@ -61,6 +61,16 @@ final class LogSink implements Closeable {
     }
   }
 
+  /**
+   * A {@link dev.dbtplatform.contract.StepMarkers} line: stdout only, so that the step logs the log
+   * flush uploads stay dbt's and the runtime's output. Not masked as a whole, since a short secret
+   * could break the format; the caller masks the step name in it.
+   */
+  synchronized void marker(String line) {
+    stdout.println(line);
+    stdout.flush();
+  }
+
   /** A line of the runtime itself. */
   void info(String text) {
     line(ZonedDateTime.now(ZoneOffset.UTC).format(TIME) + "  " + text);

@@ -5,12 +5,15 @@ import dev.dbtplatform.contract.RunOutcome;
 import dev.dbtplatform.contract.RunSummary;
 import dev.dbtplatform.contract.RunVolumeLayout;
 import dev.dbtplatform.contract.RuntimeEnv;
+import dev.dbtplatform.contract.StepMarkers;
+import dev.dbtplatform.contract.StepNames;
 import dev.dbtplatform.contract.StepStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +32,7 @@ public final class RunRuntime {
    * the summary. Kubernetes sends SIGKILL 30 s after SIGTERM by default.
    */
   static final Duration TERMINATION_WAIT = Duration.ofSeconds(25);
-  static final String DEPS_COMMAND = "dbt deps";
+  static final String DEPS_COMMAND = StepNames.DEPS_COMMAND;
   static final int DEFAULT_THREADS = 4;
   static final String DEFAULT_TARGET = "default";
 
@@ -138,6 +141,7 @@ public final class RunRuntime {
         try (LogSink log = LogSink.toFile(RunVolumeLayout.stepLog(settings.workspace(), step.index), settings.out(), masker)) {
           log.info("Step " + step.index + " " + describe(end) + " before it started");
         }
+        markFinished(step);
         return end(step, end);
       }
       StepEnd end = runStep(step);
@@ -153,6 +157,7 @@ public final class RunRuntime {
     long started = System.nanoTime();
     try (LogSink log = LogSink.toFile(RunVolumeLayout.stepLog(settings.workspace(), step.index), settings.out(), masker)) {
       state.start(step);
+      markStarted(step);
       log.info("Step " + step.index + ": " + step.name);
       StepEnd end;
       try {
@@ -167,8 +172,20 @@ public final class RunRuntime {
       }
       state.finish(step, end.status(), end.exitCode());
       log.info("Step " + step.index + " " + describe(end) + " in " + seconds(System.nanoTime() - started));
+      markFinished(step);
       return end;
     }
+  }
+
+  /** Where a step's output begins in the pod log, for readers that split it by step. */
+  private void markStarted(Step step) {
+    console.marker(StepMarkers.started(step.index, state.size(), masker.mask(step.name), step.startedAt));
+  }
+
+  /** Where a step's output ends and how the step ended; a step that never ran gets only this marker. */
+  private void markFinished(Step step) {
+    console.marker(StepMarkers.finished(step.index, state.size(), step.status, step.exitCode,
+        step.finishedAt == null ? Instant.now() : step.finishedAt));
   }
 
   private StepEnd cloneStep(LogSink log) throws IOException {
@@ -270,6 +287,7 @@ public final class RunRuntime {
       } catch (IOException e) {
         console.info("Cannot write the log of step " + skipped.index + ": " + e.getMessage());
       }
+      markFinished(skipped);
     }
   }
 
@@ -349,7 +367,7 @@ public final class RunRuntime {
   }
 
   private long elapsed() {
-    return Duration.between(state.startedAt(), java.time.Instant.now()).toNanos();
+    return Duration.between(state.startedAt(), Instant.now()).toNanos();
   }
 
   private static String seconds(long nanos) {

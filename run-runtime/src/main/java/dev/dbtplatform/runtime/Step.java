@@ -1,5 +1,6 @@
 package dev.dbtplatform.runtime;
 
+import dev.dbtplatform.contract.StepNames;
 import dev.dbtplatform.contract.StepResult;
 import dev.dbtplatform.contract.StepStatus;
 import java.time.Instant;
@@ -25,15 +26,15 @@ final class Step {
   }
 
   static Step gitClone() {
-    return new Step(Kind.CLONE, "Clone git repository", null);
+    return new Step(Kind.CLONE, StepNames.gitClone(), null);
   }
 
   static Step profile(String adapterType) {
-    return new Step(Kind.PROFILE, "Create profile from connection " + adapterType, null);
+    return new Step(Kind.PROFILE, StepNames.profile(adapterType), null);
   }
 
   static Step dbt(StepCommand command) {
-    return new Step(Kind.DBT, "Invoke dbt with `" + command.command() + "`", command);
+    return new Step(Kind.DBT, StepNames.dbt(command.command()), command);
   }
 
   StepResult toResult() {

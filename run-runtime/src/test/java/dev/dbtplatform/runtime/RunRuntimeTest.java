@@ -4,6 +4,7 @@ import static dev.dbtplatform.runtime.TestSupport.config;
 import static dev.dbtplatform.runtime.TestSupport.newRunId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import dev.dbtplatform.contract.RunOutcome;
 import dev.dbtplatform.contract.RunSummary;
 import dev.dbtplatform.contract.RunVolumeLayout;
 import dev.dbtplatform.contract.RuntimeEnv;
+import dev.dbtplatform.contract.StepMarkers;
 import dev.dbtplatform.contract.StepResult;
 import dev.dbtplatform.contract.StepStatus;
 import dev.dbtplatform.embedded.EmbeddedPostgres;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -92,6 +95,30 @@ class RunRuntimeTest {
     assertThat(run.log(5)).contains("Completed successfully").contains("Step 5 succeeded in");
     assertThat(run.stdout()).contains("Step 5 succeeded in").contains("All 5 steps succeeded");
 
+    // On stdout (the pod log) each step's output sits between its two markers; the step logs have none.
+    List<StepMarkers.Marker> markers = run.markers();
+    assertThat(markers).extracting(m -> m.getClass().getSimpleName() + " " + m.index()).containsExactly(
+        "Started 1", "Finished 1", "Started 2", "Finished 2", "Started 3", "Finished 3",
+        "Started 4", "Finished 4", "Started 5", "Finished 5");
+    // The clone found packages.yml: from its end on, the run has a deps step more.
+    assertThat(markers).extracting(StepMarkers.Marker::total).containsExactly(4, 5, 5, 5, 5, 5, 5, 5, 5, 5);
+    assertThat(markers).filteredOn(m -> m instanceof StepMarkers.Started)
+        .extracting(m -> ((StepMarkers.Started) m).name())
+        .containsExactlyElementsOf(summary.steps().stream().map(StepResult::name).toList());
+    assertThat(markers).filteredOn(m -> m instanceof StepMarkers.Finished)
+        .extracting(m -> ((StepMarkers.Finished) m).status(), m -> ((StepMarkers.Finished) m).exitCode())
+        .containsExactlyElementsOf(summary.steps().stream()
+            .map(s -> tuple(s.status(), s.exitCode())).toList());
+    assertThat(markers.get(8).at()).isEqualTo(summary.steps().get(4).startedAt().truncatedTo(ChronoUnit.MILLIS));
+    assertThat(run.stdoutOfStep(5)).anyMatch(line -> line.contains("Step 5: Invoke dbt with `dbt build`"))
+        .anyMatch(line -> line.contains("Completed successfully"))
+        .anyMatch(line -> line.contains("Step 5 succeeded in"));
+    assertThat(run.stdoutOfStep(1)).anyMatch(line -> line.contains("Cloning "))
+        .noneMatch(line -> line.contains("Profile "));
+    for (int step = 1; step <= 5; step++) {
+      assertThat(run.log(step)).doesNotContain(StepMarkers.PREFIX);
+    }
+
     // The password is nowhere: not in logs, artifacts, the checkout, dbt's own log, nor stdout.
     assertThat(TestSupport.filesContaining(run.workspace, TestSupport.WAREHOUSE_PASSWORD)).isEmpty();
     assertThat(run.stdout()).doesNotContain(TestSupport.WAREHOUSE_PASSWORD);
@@ -130,6 +157,16 @@ class RunRuntimeTest {
     assertThat(summary.steps().get(5).startedAt()).isNull();
     assertThat(run.log(5)).contains("no_such_column");
     assertThat(run.log(6)).contains("skipped");
+    // The failed step's output is between its markers; the skipped step never started, so it has only an end.
+    assertThat(run.stdoutOfStep(5)).anyMatch(line -> line.contains("no_such_column"));
+    assertThat(run.markers()).extracting(m -> m.getClass().getSimpleName() + " " + m.index()).endsWith(
+        "Started 5", "Finished 5", "Finished 6");
+    StepMarkers.Finished failed = (StepMarkers.Finished) run.markers().get(run.markers().size() - 2);
+    StepMarkers.Finished skipped = (StepMarkers.Finished) run.markers().get(run.markers().size() - 1);
+    assertThat(failed.status()).isEqualTo(StepStatus.Failed);
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(skipped.status()).isEqualTo(StepStatus.Skipped);
+    assertThat(skipped.exitCode()).isNull();
     // Artifacts of the failed step are kept: they say what failed.
     assertThat(RunVolumeLayout.stepArtifacts(run.workspace, 5).resolve("run_results.json")).exists();
     assertThat(RunVolumeLayout.stepArtifacts(run.workspace, 6)).doesNotExist();

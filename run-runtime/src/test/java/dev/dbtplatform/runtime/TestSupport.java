@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.dbtplatform.contract.RunConfig;
 import dev.dbtplatform.contract.RunSummary;
 import dev.dbtplatform.contract.RunVolumeLayout;
+import dev.dbtplatform.contract.StepMarkers;
 import dev.dbtplatform.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +171,28 @@ final class TestSupport {
 
     String stdout() {
       return stdout.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The step markers on stdout, in order. */
+    List<StepMarkers.Marker> markers() {
+      return stdout().lines().map(StepMarkers::parse).flatMap(Optional::stream).toList();
+    }
+
+    /** The stdout lines from step {@code index}'s started marker to its finished marker, both included. */
+    List<String> stdoutOfStep(int index) {
+      List<String> lines = stdout().lines().toList();
+      int from = -1;
+      for (int i = 0; i < lines.size(); i++) {
+        Optional<StepMarkers.Marker> marker = StepMarkers.parse(lines.get(i));
+        if (marker.isPresent() && marker.get().index() == index) {
+          if (marker.get() instanceof StepMarkers.Started) {
+            from = i;
+          } else if (from >= 0) {
+            return lines.subList(from, i + 1);
+          }
+        }
+      }
+      return List.of();
     }
   }
 

@@ -7,6 +7,7 @@ import dev.dbtplatform.api.runs.RunStatus;
 import dev.dbtplatform.api.runs.RunTimes;
 import dev.dbtplatform.api.runs.StepResult;
 import dev.dbtplatform.api.runs.Trigger;
+import dev.dbtplatform.contract.StepNames;
 import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.DbtRunSpec;
@@ -75,7 +76,7 @@ final class RunObservations {
     } else if (resolved != null && resolved.steps != null && !runStatus.isComplete()) {
       int index = 1;
       for (String command : resolved.steps) {
-        steps.add(new StepResult(index++, "Invoke dbt with `" + command + "`", command, "Queued", null, null, null));
+        steps.add(new StepResult(index++, StepNames.dbt(command), command, "Queued", null, null, null));
       }
     }
     return steps;

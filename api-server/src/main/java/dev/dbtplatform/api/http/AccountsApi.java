@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code /api/v2/accounts/} and {@code /api/v2/accounts/{a}/}. */
+/** {@code /api/v2/accounts/} and {@code /api/v2/accounts/{a}/}, and the same on v3. */
 final class AccountsApi implements ApiRoutes {
   /** dbt Cloud's timestamp format, e.g. {@code 2024-05-01 12:00:00.123456+00:00}. */
   static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
@@ -27,6 +27,9 @@ final class AccountsApi implements ApiRoutes {
   public void routes(RoutesConfig routes) {
     routes.get("/api/v2/accounts", this::list);
     routes.get("/api/v2/accounts/{account_id}", this::get);
+    // dbt Cloud answers the same on v3, where dbt-cloud-cli's `account list` asks
+    routes.get("/api/v3/accounts", this::list);
+    routes.get("/api/v3/accounts/{account_id}", this::get);
   }
 
   /** The accounts the token can see: its own. */

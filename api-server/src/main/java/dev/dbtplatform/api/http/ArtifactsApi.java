@@ -84,8 +84,9 @@ final class ArtifactsApi implements ApiRoutes {
     }
     ArtifactStream artifact = found.orElseThrow(() -> ApiException.notFound("Run " + run.id() + " has no artifact '"
         + QueryParams.abbreviate(path) + "'" + (step == null ? "" : " in step " + step) + "."));
+    // No Content-Length of the stored object: the answer goes out gzipped to clients that accept
+    // it (requests, httpx and aiohttp all do), and then that length would be wrong.
     ctx.status(200).contentType(artifact.contentType());
-    ctx.header("Content-Length", Long.toString(artifact.contentLength()));
     try (ArtifactStream in = artifact) {
       in.content().transferTo(ctx.outputStream());
     } catch (IOException e) {

@@ -26,6 +26,8 @@ final class EnvironmentsApi implements ApiRoutes {
   private static final String ONE_IN_PROJECT = IN_PROJECT + "/{environment_id}";
   private static final String IN_ACCOUNT = "/api/v3/accounts/{account_id}/environments";
   private static final String ONE_IN_ACCOUNT = IN_ACCOUNT + "/{environment_id}";
+  /** dbt Cloud still answers reads of one environment on v2; dagster-dbt's DbtCloudWorkspace reads its name there. */
+  private static final String ONE_V2 = "/api/v2/accounts/{account_id}/environments/{environment_id}";
 
   private final ApiServices services;
   private final AccountResources<DbtProject> projects;
@@ -49,6 +51,7 @@ final class EnvironmentsApi implements ApiRoutes {
     routes.delete(ONE_IN_PROJECT, this::delete);
     routes.get(IN_ACCOUNT, this::listInAccount);
     routes.get(ONE_IN_ACCOUNT, this::getInAccount);
+    routes.get(ONE_V2, this::getInAccount);
   }
 
   void listInProject(Context ctx) {

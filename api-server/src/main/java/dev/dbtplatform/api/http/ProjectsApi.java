@@ -16,6 +16,8 @@ import java.util.Map;
 final class ProjectsApi implements ApiRoutes {
   private static final String LIST = "/api/v3/accounts/{account_id}/projects";
   private static final String ONE = LIST + "/{project_id}";
+  /** dbt Cloud still answers reads of one project on v2; dagster-dbt's DbtCloudWorkspace reads its name there. */
+  private static final String ONE_V2 = "/api/v2/accounts/{account_id}/projects/{project_id}";
 
   private final ApiServices services;
   private final AccountResources<DbtProject> projects;
@@ -32,6 +34,7 @@ final class ProjectsApi implements ApiRoutes {
     routes.get(LIST, this::list);
     routes.post(LIST, this::create);
     routes.get(ONE, this::get);
+    routes.get(ONE_V2, this::get);
     routes.post(ONE, this::update);
     routes.put(ONE, this::update);
     routes.delete(ONE, this::delete);

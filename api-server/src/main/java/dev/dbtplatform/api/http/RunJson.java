@@ -91,7 +91,8 @@ final class RunJson {
     m.put("trigger", includes.contains("trigger") ? trigger(run) : null);
     m.put("job", includes.contains("job") ? related.get("job") : null);
     m.put("environment", includes.contains("environment") ? related.get("environment") : null);
-    m.put("in_progress_step_index", null);
+    m.put("in_progress_step_index", run.steps().stream().filter(s -> "Running".equals(s.status()))
+        .map(StepResult::index).findFirst().orElse(null));
     // where this run is in the cluster, for people who also use kubectl
     m.put("kubernetes", Map.of("namespace", run.namespace(), "name", run.name()));
     return m;
@@ -193,7 +194,7 @@ final class RunJson {
       return switch (status) {
         case "Running" -> RUNNING;
         case "Succeeded" -> SUCCESS;
-        case "Failed" -> ERROR;
+        case "Failed", "TimedOut" -> ERROR;
         case "Cancelled" -> CANCELLED;
         case "Skipped" -> SKIPPED;
         default -> QUEUED;

@@ -2,6 +2,8 @@ package dev.dbtplatform.api.http;
 
 import dev.dbtplatform.api.db.Account;
 import dev.dbtplatform.api.db.RunHistory;
+import dev.dbtplatform.api.live.LiveRun;
+import dev.dbtplatform.api.live.LiveRuns;
 import dev.dbtplatform.api.runs.RunQuery;
 import dev.dbtplatform.api.runs.RunRequest;
 import dev.dbtplatform.api.runs.RunStatus;
@@ -20,7 +22,9 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Runs: list, get, cancel and retry, read from run history. */
 final class RunsApi implements ApiRoutes {
@@ -31,10 +35,12 @@ final class RunsApi implements ApiRoutes {
 
   private final ApiServices services;
   private final RunLauncher launcher;
+  private final LiveRuns live;
 
   RunsApi(ApiServices services) {
     this.services = services;
     this.launcher = new RunLauncher(services);
+    this.live = new LiveRuns(services.cluster(), MAX_LOG_BYTES);
   }
 
   @Override
@@ -96,12 +102,23 @@ final class RunsApi implements ApiRoutes {
     ApiServer.json(ctx, 200, Envelope.list(data, filters, orderBy, page.totalCount()));
   }
 
+  /**
+   * A run in progress shows its steps and their logs live from its pod when they are asked for;
+   * the list does not, as reading every pod's log would make one request read many.
+   */
   void get(Context ctx) {
     StoredRun run = run(ctx);
     Set<String> includes = new QueryParams(ctx).choices("include_related", RunJson.INCLUDES);
     Map<String, Object> related = new RelatedObjects(services, RequestAuth.account(ctx, services), includes).of(run);
+    BiFunction<StoredRun, Integer, String> stepLog = this::stepLog;
+    Optional<LiveRun> fromPod = includes.contains("run_steps") || includes.contains("debug_logs")
+        ? live.read(run) : Optional.empty();
+    if (fromPod.isPresent()) {
+      run = run.withSteps(fromPod.get().steps());
+      stepLog = (r, step) -> fromPod.get().log(step);
+    }
     ApiServer.json(ctx, 200, Envelope.success(RunJson.toJson(run, includes, baseUrl(ctx),
-        OffsetDateTime.now(services.clock()), this::stepLog, related)));
+        OffsetDateTime.now(services.clock()), stepLog, related)));
   }
 
   /**
@@ -171,7 +188,7 @@ final class RunsApi implements ApiRoutes {
     return RunJson.toJson(run, includes, baseUrl(ctx), now, this::stepLog, Map.of());
   }
 
-  /** A step's log from object storage once flushed; before that, none (the run pod has it). */
+  /** A step's log from object storage once flushed; before that, none (a running run's comes from its pod). */
   private String stepLog(StoredRun run, int step) {
     if (services.files() == null || run.logsBucket() == null || run.logsPrefix() == null || !run.artifactsSaved()) {
       return null;

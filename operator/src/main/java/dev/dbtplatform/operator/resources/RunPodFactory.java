@@ -1,6 +1,7 @@
 package dev.dbtplatform.operator.resources;
 
 import dev.dbtplatform.contract.RunConfig;
+import dev.dbtplatform.contract.RunPod;
 import dev.dbtplatform.contract.RuntimeEnv;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.EnvVarSpec;
@@ -31,7 +32,7 @@ import java.util.Map;
 public final class RunPodFactory {
   private RunPodFactory() {}
 
-  public static final String CONTAINER = "dbt";
+  public static final String CONTAINER = RunPod.CONTAINER;
   public static final String COMMAND = "dbt-platform-run";
   static final long RUN_AS_USER = 1000;
   static final long TERMINATION_GRACE_SECONDS = 30;
