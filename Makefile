@@ -5,15 +5,19 @@ PYTHON  ?= python3
 VENV    := .venv
 # dbt and its adapters, pinned exactly; the run pods of one-machine mode and the tests use them.
 DBT_REQUIREMENTS := python/requirements.txt
+# Public dbt Cloud API clients (dbt-cloud-cli), pinned exactly; the API's contract test runs them.
+# A venv of their own, so that their pins and dbt's never constrain each other.
+CLIENTS_VENV := .venv-clients
+CLIENT_REQUIREMENTS := python/client-requirements.txt
 
-.PHONY: run test build venv crds bench clean
+.PHONY: run test build venv venv-clients crds bench clean
 
 ## run: build, start the whole platform on this machine and run the sample DbtRuns
 run: build
 	java -cp "$$(cat local/target/classpath.txt):local/target/classes" dev.dbtplatform.local.LocalPlatformMain $(ARGS)
 
 ## test: build everything and run every test
-test: venv
+test: venv venv-clients
 	$(MVN) install
 
 ## build: compile and package every module (no tests)
@@ -28,6 +32,14 @@ $(VENV)/.installed: $(DBT_REQUIREMENTS)
 	$(VENV)/bin/pip install --disable-pip-version-check -q -r $(DBT_REQUIREMENTS)
 	touch $@
 
+## venv-clients: a Python virtual environment with the pinned public API clients
+venv-clients: $(CLIENTS_VENV)/.installed
+
+$(CLIENTS_VENV)/.installed: $(CLIENT_REQUIREMENTS)
+	$(PYTHON) -m venv $(CLIENTS_VENV)
+	$(CLIENTS_VENV)/bin/pip install --disable-pip-version-check -q -r $(CLIENT_REQUIREMENTS)
+	touch $@
+
 ## crds: regenerate config/crd/ from the Java types (commit the result)
 crds:
 	$(MVN) -q -pl crds -am install -DskipTests
@@ -37,4 +49,4 @@ crds:
 
 clean:
 	$(MVN) -q clean
-	rm -rf $(VENV) .local
+	rm -rf $(VENV) $(CLIENTS_VENV) .local

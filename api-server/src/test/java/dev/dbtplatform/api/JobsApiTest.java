@@ -371,7 +371,10 @@ class JobsApiTest {
     api.post(me, path, with(valid(), "environment_id", "prod")).expectError(400, "'environment_id'", "whole number");
     api.post(me, path, with(valid(), "environment_id", development)).expectError(400, "development environment");
     api.post(me, path, with(valid(), "project_id", marketing)).expectError(400, "'project_id'");
-    api.post(me, path, without(valid(), "execute_steps")).expectError(400, "'execute_steps'", "required");
+    // without steps (dagster-dbt's ad hoc job, triggered with steps_override) a job runs dbt build
+    assertThat(api.post(me, path, with(without(valid(), "execute_steps"), "name", "Ad hoc")).expect(201).data()
+        .get("execute_steps"))
+        .extracting(JsonNode::asText).containsExactly("dbt build");
     api.post(me, path, with(valid(), "execute_steps", "dbt run")).expectError(400, "'execute_steps'", "list");
     api.post(me, path, with(valid(), "execute_steps", List.of())).expectError(400, "'execute_steps'");
     api.post(me, path, with(valid(), "execute_steps", List.of("dbt run", "rm -rf /"))).expectError(400, "item 2", "dbt command");

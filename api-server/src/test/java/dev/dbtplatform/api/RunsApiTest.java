@@ -304,6 +304,51 @@ class RunsApiTest {
   }
 
   @Test
+  void aFinishedRunShowsAsRunningUntilItsArtifactsAreSavedButNotForever() {
+    long id = trigger(Map.of()).get("id").asLong();
+    DbtRun run = dbtRun(id);
+    DbtRunStatus s = status(run, RunPhase.Succeeded);
+    s.reason = "Succeeded";
+    s.startedAt = Instant.now().minusSeconds(30).toString();
+    s.finishedAt = Instant.now().toString();
+    s.volumeName = run.getMetadata().getName() + "-workspace"; // logs on it, waiting for the flush
+    run.setStatus(s);
+    k8s().resource(run).updateStatus();
+    api.recordRun(t.namespace(), run.getMetadata().getName());
+    JsonNode saving = api.get(t, t.v2() + "/runs/" + id + "/").data();
+    assertThat(saving.get("status").asInt()).isEqualTo(3);
+    assertThat(saving.get("in_progress").asBoolean()).isTrue();
+    assertThat(saving.get("is_complete").asBoolean()).isFalse();
+    assertThat(saving.get("finished_at").isNull()).isTrue();
+
+    finish(id, RunPhase.Succeeded, "Succeeded", "Succeeded", "Succeeded", "Succeeded", "Succeeded");
+    assertThat(api.get(t, t.v2() + "/runs/" + id + "/").data().get("status").asInt()).isEqualTo(10);
+
+    // a run cancelled before it got a volume has nothing to save: complete at once
+    long early = trigger(Map.of()).get("id").asLong();
+    advance(early, RunPhase.Cancelled);
+    DbtRun cancelled = dbtRun(early);
+    cancelled.getStatus().finishedAt = Instant.now().toString();
+    k8s().resource(cancelled).updateStatus();
+    api.recordRun(t.namespace(), cancelled.getMetadata().getName());
+    assertThat(api.get(t, t.v2() + "/runs/" + early + "/").data().get("status").asInt()).isEqualTo(30);
+
+    // an object store down for longer than the grace leaves the run complete, without artifacts
+    long stuck = trigger(Map.of()).get("id").asLong();
+    DbtRun old = dbtRun(stuck);
+    DbtRunStatus os = status(old, RunPhase.Failed);
+    os.reason = "StepFailed";
+    os.finishedAt = Instant.now().minusSeconds(600).toString();
+    os.volumeName = old.getMetadata().getName() + "-workspace";
+    old.setStatus(os);
+    k8s().resource(old).updateStatus();
+    api.recordRun(t.namespace(), old.getMetadata().getName());
+    JsonNode failed = api.get(t, t.v2() + "/runs/" + stuck + "/").data();
+    assertThat(failed.get("status").asInt()).isEqualTo(20);
+    assertThat(failed.get("artifacts_saved").asBoolean()).isFalse();
+  }
+
+  @Test
   void cancelAsksTheOperatorToStopARunAndLeavesAFinishedRunAsItIs() {
     long id = trigger(Map.of()).get("id").asLong();
     advance(id, RunPhase.Running);

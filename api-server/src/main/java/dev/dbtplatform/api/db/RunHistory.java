@@ -129,6 +129,7 @@ public final class RunHistory {
       row.setLogsBucket(firstNonNull(o.logsBucket(), row.getLogsBucket()));
       row.setLogsPrefix(firstNonNull(o.logsPrefix(), row.getLogsPrefix()));
       row.setArtifactsSaved(Boolean.TRUE.equals(row.getArtifactsSaved()) || o.artifactsSaved());
+      row.setLogsPending(!row.getArtifactsSaved() && o.logsPending());
       row.setUpdatedAt(OffsetDateTime.now());
       row.store();
 
@@ -229,7 +230,7 @@ public final class RunHistory {
         r.getGitBranch(), r.getGitSha(), r.getCreatedAt(), r.getStartedAt(), r.getFinishedAt(),
         r.getQueuedSeconds(), r.getPrepSeconds(), r.getRunSeconds(),
         fromJson(r.getSteps(), STEPS, List.of()), r.getLogsBucket(), r.getLogsPrefix(),
-        Boolean.TRUE.equals(r.getArtifactsSaved()), r.getUpdatedAt());
+        Boolean.TRUE.equals(r.getArtifactsSaved()), Boolean.TRUE.equals(r.getLogsPending()), r.getUpdatedAt());
   }
 
   private static String toJson(Object value) {

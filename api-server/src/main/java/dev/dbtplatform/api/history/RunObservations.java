@@ -59,7 +59,8 @@ final class RunObservations {
         RunTimes.parse(meta.getCreationTimestamp()), RunTimes.parse(status.startedAt), RunTimes.parse(status.finishedAt),
         status.queuedSeconds, status.prepSeconds, status.runSeconds,
         steps(status, resolved, runStatus),
-        status.logs == null ? null : status.logs.bucket, status.logs == null ? null : status.logs.prefix, flushed);
+        status.logs == null ? null : status.logs.bucket, status.logs == null ? null : status.logs.prefix, flushed,
+        runStatus.isComplete() && status.volumeName != null && !flushed);
   }
 
   /**

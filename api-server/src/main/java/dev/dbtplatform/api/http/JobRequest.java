@@ -108,11 +108,18 @@ final class JobRequest {
     }
   }
 
+  /** The steps of a job created without execute_steps, as a new job in dbt Cloud starts. */
+  static final List<String> DEFAULT_STEPS = List.of("dbt build");
+
   private static void steps(JsonBody body, DbtJobSpec spec, boolean creating) {
     Optional<List<String>> given = body.strings("execute_steps");
     if (given.isEmpty()) {
-      if (creating || body.present("execute_steps")) {
-        throw body.invalid("execute_steps", "is required: the dbt commands to run, like [\"dbt build\"].");
+      if (body.present("execute_steps")) {
+        throw body.invalid("execute_steps", "must be a list of dbt commands, like [\"dbt build\"], not null.");
+      }
+      if (creating) {
+        // a job made only to be triggered with steps_override (dagster-dbt does this) runs what a new job does
+        spec.steps = new ArrayList<>(DEFAULT_STEPS);
       }
       return;
     }

@@ -18,6 +18,9 @@ final class RunJson {
   /** What {@code include_related} may ask for. */
   static final Set<String> INCLUDES = Set.of("trigger", "job", "environment", "run_steps", "debug_logs", "repository");
 
+  /** How long a finished run may show as Running while its logs and artifacts are saved. */
+  static final java.time.Duration ARTIFACTS_GRACE = java.time.Duration.ofMinutes(3);
+
   private RunJson() {}
 
   /**
@@ -25,8 +28,9 @@ final class RunJson {
    * @param stepLog the log text of step n of the run, or null when there is none (yet)
    * @param related the job and environment objects, when asked for
    */
-  static Map<String, Object> toJson(StoredRun run, Set<String> includes, String baseUrl, OffsetDateTime now,
+  static Map<String, Object> toJson(StoredRun stored, Set<String> includes, String baseUrl, OffsetDateTime now,
                                     BiFunction<StoredRun, Integer, String> stepLog, Map<String, Object> related) {
+    StoredRun run = stored.asSeenBy(now, ARTIFACTS_GRACE);
     RunStatus status = run.status();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", run.id());

@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * A DbtRun as the history recorder sees it in the cluster. {@code runId} is the id the API gave
  * the run when it created it (from the run-id label), null for runs created any other way.
+ * {@code logsPending}: the run has ended and its volume still waits for the log flush.
  */
 public record ObservedRun(long accountId, String namespace, String name, String uid, Long runId,
                           Long jobId, Long projectId, Long environmentId,
@@ -15,4 +16,5 @@ public record ObservedRun(long accountId, String namespace, String name, String 
                           String gitBranch, String gitSha,
                           OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
                           Double queuedSeconds, Double prepSeconds, Double runSeconds,
-                          List<StepResult> steps, String logsBucket, String logsPrefix, boolean artifactsSaved) {}
+                          List<StepResult> steps, String logsBucket, String logsPrefix, boolean artifactsSaved,
+                          boolean logsPending) {}

@@ -13,13 +13,31 @@ public record StoredRun(long id, long accountId, String namespace, String name, 
                         OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt,
                         Double queuedSeconds, Double prepSeconds, Double runSeconds,
                         List<StepResult> steps, String logsBucket, String logsPrefix, boolean artifactsSaved,
-                        OffsetDateTime updatedAt) {
+                        boolean logsPending, OffsetDateTime updatedAt) {
 
   /** The same run with other steps: those its pod's log shows while it runs. */
   public StoredRun withSteps(List<StepResult> live) {
     return new StoredRun(id, accountId, namespace, name, uid, jobId, projectId, environmentId, jobName, environmentName,
         projectName, trigger, rerunOf, status, phase, reason, statusMessage, gitBranch, gitSha, createdAt, startedAt,
-        finishedAt, queuedSeconds, prepSeconds, runSeconds, live, logsBucket, logsPrefix, artifactsSaved, updatedAt);
+        finishedAt, queuedSeconds, prepSeconds, runSeconds, live, logsBucket, logsPrefix, artifactsSaved, logsPending,
+        updatedAt);
+  }
+
+  /**
+   * As clients should see the run at {@code now}: a run that has ended but whose logs and
+   * artifacts are still on its volume, waiting for the log flush, shows as Running, not yet finished, for at most
+   * {@code grace} after it ended. Clients fetch run_results.json the moment a run is complete
+   * (Airflow's lineage, dagster-dbt, prefect-dbt), so complete must mean the artifacts are there.
+   * An object store that stays down past the grace does not hold the run's status hostage.
+   */
+  public StoredRun asSeenBy(OffsetDateTime now, java.time.Duration grace) {
+    boolean saving = status.isComplete() && logsPending && finishedAt != null && now.isBefore(finishedAt.plus(grace));
+    if (!saving) {
+      return this;
+    }
+    return new StoredRun(id, accountId, namespace, name, uid, jobId, projectId, environmentId, jobName, environmentName,
+        projectName, trigger, rerunOf, RunStatus.RUNNING, phase, reason, statusMessage, gitBranch, gitSha, createdAt,
+        startedAt, null, queuedSeconds, prepSeconds, runSeconds, steps, logsBucket, logsPrefix, false, true, updatedAt);
   }
 
   /** The index of the first step that did not succeed, or 0 when none failed. */

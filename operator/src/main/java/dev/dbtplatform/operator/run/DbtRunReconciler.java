@@ -469,7 +469,13 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     DbtRun run = view.run();
     DbtRunStatus status = view.status();
     if (status.volumeName == null) {
-      return Optional.empty(); // the run never got a volume: nothing to flush
+      // The status write that recorded the volume may have been lost (the run changed under it,
+      // say a cancel just after the pod was created): a volume of this run still needs its flush.
+      String volume = ResourceNames.runVolume(view.name());
+      if (cluster.liveVolume(view.namespace(), volume).filter(v -> RunLabels.isOwnedBy(v, run)).isEmpty()) {
+        return Optional.empty(); // the run never got a volume: nothing to flush
+      }
+      status.volumeName = volume;
     }
     if (!view.wasTerminal()) {
       return Optional.of(STALE_RETRY); // store the final status first; the flush starts from it

@@ -318,6 +318,25 @@ class DbtRunReconcilerTest {
   }
 
   @Test
+  void aVolumeWhoseStatusWriteWasLostIsStillFlushedAfterACancel() {
+    String name = apply(run(spec()));
+    awaitPod(name);
+    awaitRun(name, r -> r.getStatus().volumeName != null);
+    // the write that recorded the volume lost to a concurrent change, as a cancel right after the pod was made
+    DbtRun lost = client.resources(DbtRun.class).inNamespace(NS).withName(name).get();
+    lost.getStatus().volumeName = null;
+    client.resource(lost).updateStatus();
+    client.resources(DbtRun.class).inNamespace(NS).withName(name).edit(r -> {
+      r.getSpec().cancel = true;
+      return r;
+    });
+    awaitRun(name, r -> r.getStatus().phase == RunPhase.Cancelled);
+    assertThat(awaitFlushJob(name, 1)).isNotNull();
+    assertThat(awaitRun(name, r -> r.getStatus().volumeName != null).getStatus().volumeName)
+        .isEqualTo(name + "-workspace");
+  }
+
+  @Test
   void aRunCancelledBeforeItStartsNeverGetsAPod() {
     DbtRunSpec spec = spec();
     spec.cancel = true;
