@@ -163,6 +163,20 @@ class RunsLiveLogsTest {
   }
 
   @Test
+  void aRunJustFinishedBeforeHistoryCatchesUpKeepsShowingItsPodsSteps() {
+    long id = runningRun(true);
+    podWrote(id, StepMarkers.started(1, 4, "Clone git repository", T0), "from the pod",
+        StepMarkers.finished(1, 4, StepStatus.Failed, 128, T0.plusSeconds(1)));
+    DbtRun run = api.kubernetes().resources(DbtRun.class).inNamespace(t.namespace()).withName("run-" + id).get();
+    run.getStatus().phase = RunPhase.Failed; // the operator's write, which the recorder has not seen yet
+    api.kubernetes().resource(run).updateStatus();
+
+    JsonNode steps = steps(id, "run_steps");
+    assertThat(steps.get(0).get("status_humanized").asText()).isEqualTo("Error");
+    assertThat(steps.get(0).get("logs").asText()).contains("from the pod");
+  }
+
+  @Test
   void withoutRunStepsAskedForThePodIsNotRead() {
     long id = runningRun(true);
     podWrote(id, StepMarkers.started(1, 4, "Clone git repository", T0));

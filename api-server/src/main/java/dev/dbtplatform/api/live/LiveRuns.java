@@ -1,6 +1,5 @@
 package dev.dbtplatform.api.live;
 
-import dev.dbtplatform.api.runs.RunStatus;
 import dev.dbtplatform.api.runs.StoredRun;
 import dev.dbtplatform.contract.RunPod;
 import dev.dbtplatform.crd.DbtRun;
@@ -53,8 +52,9 @@ public final class LiveRuns {
       return Optional.empty(); // gone, or another run of the same name
     }
     DbtRunStatus status = dbtRun.getStatus();
-    if (status == null || status.podName == null || status.resolved == null
-        || RunStatus.of(status.phase).isComplete()) {
+    // A run the operator has just finished, before history has caught up, still has its pod and its
+    // log: showing that keeps the steps from jumping back to Queued for a moment.
+    if (status == null || status.podName == null || status.resolved == null) {
       return Optional.empty();
     }
     PodLogSplitter splitter = new PodLogSplitter(maxLogChars);
