@@ -1,6 +1,7 @@
 package dev.dbtplatform.api;
 
 import dev.dbtplatform.api.http.ApiServerSettings;
+import dev.dbtplatform.api.retention.RetentionSettings;
 import java.util.Map;
 
 /**
@@ -9,8 +10,10 @@ import java.util.Map;
  * by {@link ApiTls}.
  *
  * @param dbUrl JDBC URL of the application database, e.g. jdbc:postgresql://postgres:5432/dbt_platform
+ * @param retention how long finished runs stay in history and the object store
  */
-public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServerSettings server) {
+public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServerSettings server,
+                        RetentionSettings retention) {
   public static final String DB_URL = "DBT_PLATFORM_DB_URL";
   public static final String DB_USER = "DBT_PLATFORM_DB_USER";
   public static final String DB_PASSWORD = "DBT_PLATFORM_DB_PASSWORD";
@@ -21,7 +24,7 @@ public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServe
 
   @Override
   public String toString() { // keep the password out of logs
-    return "ApiConfig[dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", server=" + server + "]";
+    return "ApiConfig[dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", server=" + server + ", retention=" + retention + "]";
   }
 
   /** @throws IllegalArgumentException naming the variable that is missing or wrong */
@@ -35,7 +38,7 @@ public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServe
     double rate = number(env, RATE_LIMIT, ApiServerSettings.DEFAULT_REQUESTS_PER_SECOND, 0.01, 1_000_000);
     int burst = (int) number(env, RATE_BURST, ApiServerSettings.DEFAULT_BURST, 1, 1_000_000);
     return new ApiConfig(url, required(env, DB_USER), env.getOrDefault(DB_PASSWORD, ""),
-        ApiServerSettings.plain(host, port).withRateLimit(rate, burst));
+        ApiServerSettings.plain(host, port).withRateLimit(rate, burst), RetentionSettings.fromEnv(env));
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -5,8 +5,13 @@ import dev.dbtplatform.api.history.RunHistoryRecorder;
 import dev.dbtplatform.api.http.ApiServer;
 import dev.dbtplatform.api.http.ApiServerSettings;
 import dev.dbtplatform.api.http.ApiServices;
+import dev.dbtplatform.api.retention.RetentionSettings;
+import dev.dbtplatform.api.retention.RunRetention;
 import dev.dbtplatform.api.storage.ObjectStoreSettings;
 import dev.dbtplatform.api.storage.RunFiles;
+import dev.dbtplatform.api.storage.RunObjectsRemover;
+import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
+import dev.dbtplatform.api.webhooks.WebhookDeliveryWorker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,7 +19,8 @@ import java.util.List;
 
 /**
  * The API server process: the application database (migrated on start), the run history
- * recorder watching DbtRuns, and the HTTP API over both. The Kubernetes client is the caller's.
+ * recorder watching DbtRuns, the HTTP API over both, and the worker sending webhook deliveries.
+ * The Kubernetes client is the caller's.
  */
 public final class ApiPlatform implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
@@ -35,6 +41,26 @@ public final class ApiPlatform implements AutoCloseable {
       ApiServices services = new ApiServices(db, cluster, files, clock);
       platform.track(new RunHistoryRecorder(services.accounts(), services.ids(), services.runs()).start(cluster));
       platform.server = platform.track(ApiServer.start(settings, services));
+      platform.track(new WebhookDeliveryWorker(db, WebhookDeliverySettings.defaults(), clock).start());
+      return platform;
+    } catch (RuntimeException e) {
+      platform.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The API server as above, plus retention: runs that finished longer than
+   * {@code retention.retention()} ago are removed from run history with their logs and artifacts.
+   */
+  public static ApiPlatform start(ApiServerSettings settings, Database db, KubernetesClient cluster,
+                                  ObjectStoreSettings objectStore, RetentionSettings retention, Clock clock) {
+    ApiPlatform platform = start(settings, db, cluster, objectStore, clock);
+    try {
+      if (retention.enabled()) {
+        RunObjectsRemover objects = objectStore == null ? null : platform.track(new RunObjectsRemover(objectStore));
+        platform.track(new RunRetention(db, cluster, objects, retention, clock).start());
+      }
       return platform;
     } catch (RuntimeException e) {
       platform.close();

@@ -39,10 +39,11 @@ class DatabaseTest {
   @Test
   void migrationsApplyAndAreRecorded() throws SQLException {
     assertThat(query("select version, success from flyway_schema_history where version is not null order by installed_rank"))
-        .containsExactly("1|t", "2|t", "3|t");
+        .containsExactly("1|t", "2|t", "3|t", "4|t");
     assertThat(query("select table_name from information_schema.tables where table_schema = 'public' "
         + "and table_name <> 'flyway_schema_history' order by table_name"))
-        .containsExactly("accounts", "audit_log", "object_ids", "run_status_changes", "runs", "service_tokens", "users");
+        .containsExactly("accounts", "audit_log", "object_ids", "run_status_changes", "runs", "service_tokens", "users",
+            "webhook_deliveries", "webhook_delivery_attempts", "webhook_subscriptions");
     assertThat(query("select constraint_name from information_schema.table_constraints "
         + "where table_name = 'service_tokens' and constraint_type = 'UNIQUE'"))
         .containsExactly("service_tokens_token_hash_uq");
@@ -51,7 +52,7 @@ class DatabaseTest {
   @Test
   void openingAgainMigratesNothing() throws SQLException {
     Database.open(postgres.jdbcUrl("api"), "api", "api-password");
-    assertThat(query("select count(*) from flyway_schema_history where version is not null")).containsExactly("3");
+    assertThat(query("select count(*) from flyway_schema_history where version is not null")).containsExactly("4");
   }
 
   @Test

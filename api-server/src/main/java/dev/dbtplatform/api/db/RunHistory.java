@@ -41,10 +41,24 @@ public final class RunHistory {
   private static final TypeReference<List<StepResult>> STEPS = new TypeReference<>() {};
   private static final TypeReference<Map<String, Object>> OVERRIDES = new TypeReference<>() {};
 
+  /**
+   * Told of every run state that {@link #record} stores, inside its transaction, so that what it
+   * writes (webhook deliveries) commits or rolls back together with the state.
+   */
+  public interface RecordListener {
+    void recorded(DSLContext tx, StoredRun run);
+  }
+
   private final Database db;
+  private final RecordListener listener;
 
   public RunHistory(Database db) {
+    this(db, (tx, run) -> {});
+  }
+
+  public RunHistory(Database db, RecordListener listener) {
     this.db = db;
+    this.listener = listener;
   }
 
   /** The id the next triggered run gets: its DbtRun is named after it before the row exists. */
@@ -142,6 +156,7 @@ public final class RunHistory {
             .set(RUN_STATUS_CHANGES.MESSAGE, o.message())
             .onConflictDoNothing()
             .execute();
+        listener.recorded(dsl, toStored(row));
       }
       return row.getId();
     });

@@ -50,7 +50,8 @@ public final class ApiServer implements AutoCloseable {
         new ArtifactsApi(services, runs),
         new ProjectsApi(services),
         new EnvironmentsApi(services),
-        new JobsApi(services));
+        new JobsApi(services),
+        new WebhooksApi(services));
 
     Javalin app = Javalin.create(config -> {
       config.router.ignoreTrailingSlashes = true;

@@ -7,6 +7,9 @@ import dev.dbtplatform.api.db.ObjectIds;
 import dev.dbtplatform.api.db.RunHistory;
 import dev.dbtplatform.api.db.TokenRepository;
 import dev.dbtplatform.api.storage.RunFiles;
+import dev.dbtplatform.api.webhooks.WebhookDeliveries;
+import dev.dbtplatform.api.webhooks.WebhookOutbox;
+import dev.dbtplatform.api.webhooks.WebhookSubscriptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 
@@ -28,8 +31,17 @@ public record ApiServices(Database db, KubernetesClient cluster, RunFiles files,
     return new ObjectIds(db);
   }
 
+  /** Run history that queues webhook deliveries for the run events it records. */
   public RunHistory runs() {
-    return new RunHistory(db);
+    return new RunHistory(db, new WebhookOutbox(clock));
+  }
+
+  public WebhookSubscriptions webhooks() {
+    return new WebhookSubscriptions(db, clock);
+  }
+
+  public WebhookDeliveries webhookDeliveries() {
+    return new WebhookDeliveries(db);
   }
 
   public AuditLog audit() {

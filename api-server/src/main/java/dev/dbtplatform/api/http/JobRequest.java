@@ -2,6 +2,7 @@ package dev.dbtplatform.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dbtplatform.api.db.Account;
+import dev.dbtplatform.contract.Cron;
 import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.DbtEnvironment;
 import dev.dbtplatform.crd.DbtEnvironmentSpec;
@@ -189,7 +190,7 @@ final class JobRequest {
       String chosen = cron.orElse(current == null ? null : current.cron);
       if (chosen == null) {
         throw ApiException.badRequest("Field 'schedule.cron' is required when 'triggers.schedule' is true: "
-            + CronExpression.FORMAT + ".");
+            + Cron.FORMAT + ".");
       }
       triggers(spec).schedule = new JobSchedule(chosen);
     } else if (spec.triggers != null) {

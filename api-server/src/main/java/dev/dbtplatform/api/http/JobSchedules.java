@@ -1,6 +1,7 @@
 package dev.dbtplatform.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dbtplatform.contract.Cron;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +52,7 @@ final class JobSchedules {
       return Optional.empty();
     }
     String checked = cron;
-    CronExpression.problem(cron).ifPresent(problem -> {
+    Cron.problem(cron).ifPresent(problem -> {
       throw ApiException.badRequest("Field 'schedule.cron' is not a valid cron expression ('"
           + QueryParams.abbreviate(checked) + "'): " + problem + ".");
     });

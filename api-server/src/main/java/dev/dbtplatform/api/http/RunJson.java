@@ -19,7 +19,7 @@ final class RunJson {
   static final Set<String> INCLUDES = Set.of("trigger", "job", "environment", "run_steps", "debug_logs", "repository");
 
   /** How long a finished run may show as Running while its logs and artifacts are saved. */
-  static final java.time.Duration ARTIFACTS_GRACE = java.time.Duration.ofMinutes(3);
+  static final java.time.Duration ARTIFACTS_GRACE = StoredRun.ARTIFACTS_GRACE;
 
   private RunJson() {}
 

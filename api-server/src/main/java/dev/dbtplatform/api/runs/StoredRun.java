@@ -14,6 +14,11 @@ public record StoredRun(long id, long accountId, String namespace, String name, 
                         Double queuedSeconds, Double prepSeconds, Double runSeconds,
                         List<StepResult> steps, String logsBucket, String logsPrefix, boolean artifactsSaved,
                         boolean logsPending, OffsetDateTime updatedAt) {
+  /**
+   * How long a run that has ended may show as Running while its logs and artifacts wait for the
+   * log flush (see {@link #asSeenBy}).
+   */
+  public static final java.time.Duration ARTIFACTS_GRACE = java.time.Duration.ofMinutes(3);
 
   /** The same run with other steps: those its pod's log shows while it runs. */
   public StoredRun withSteps(List<StepResult> live) {

@@ -2,6 +2,7 @@ package dev.dbtplatform.api.storage;
 
 import dev.dbtplatform.embedded.EmbeddedS3;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * An in-memory embedded S3 server, with a plain S3 client that writes what a flush would have left,
@@ -58,6 +60,11 @@ public final class TestStore implements AutoCloseable {
 
   public void put(String bucket, String key, byte[] bytes) {
     writer.putObject(put -> put.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+  }
+
+  /** Every key in the bucket, all pages. */
+  public List<String> keys(String bucket) {
+    return writer.listObjectsV2Paginator(list -> list.bucket(bucket)).contents().stream().map(S3Object::key).toList();
   }
 
   @Override
