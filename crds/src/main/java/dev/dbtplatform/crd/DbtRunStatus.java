@@ -25,8 +25,15 @@ public class DbtRunStatus {
   /** When dbt started: the end of prep. */
   public String startedAt;
   public String finishedAt;
-  /** Seconds from the run's creation to its pod's creation. */
+  /** Seconds from the run's creation to its pod's creation: resolving, waiting for its turn, creating the pod. */
   public Double queuedSeconds;
+  /**
+   * Seconds the run waited for its turn under the queueing rules (a run of the same job ahead of
+   * it, no free run slot in its account): from the pass that first held it back to the pass that
+   * let it go, just before its pod is created, or to its end if it ended waiting; 0 when it never
+   * waited. Part of queuedSeconds.
+   */
+  public Double waitSeconds;
   /** Seconds from pod creation to the runtime starting (scheduling, image pull, volume attach). */
   public Double prepSeconds;
   /** Seconds from the runtime starting to the end. */

@@ -1,8 +1,12 @@
 package dev.dbtplatform.operator;
 
+import dev.dbtplatform.operator.cleanup.CleanupMetrics;
+import dev.dbtplatform.operator.cleanup.CleanupSweeper;
 import dev.dbtplatform.operator.environment.DbtEnvironmentReconciler;
+import dev.dbtplatform.operator.job.DbtJobReconciler;
 import dev.dbtplatform.operator.metrics.MetricsServer;
 import dev.dbtplatform.operator.metrics.RunMetrics;
+import dev.dbtplatform.operator.metrics.SchedulerMetrics;
 import dev.dbtplatform.operator.run.DbtRunReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -14,18 +18,21 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The operator: the DbtRun and DbtEnvironment reconcilers on JOSDK, with metrics. Works the same against a real
+ * The operator: the DbtRun, DbtEnvironment and DbtJob (scheduler) reconcilers on JOSDK, with metrics, and the cleanup sweeper. Works the same against a real
  * cluster and against the embedded API stand-in.
  */
 public final class DbtPlatformOperator implements AutoCloseable {
   private final Operator operator;
   private final PrometheusMeterRegistry registry;
   private final MetricsServer metricsServer;
+  private final CleanupSweeper cleanup;
 
-  private DbtPlatformOperator(Operator operator, PrometheusMeterRegistry registry, MetricsServer metricsServer) {
+  private DbtPlatformOperator(Operator operator, PrometheusMeterRegistry registry, MetricsServer metricsServer,
+                              CleanupSweeper cleanup) {
     this.operator = operator;
     this.registry = registry;
     this.metricsServer = metricsServer;
+    this.cleanup = cleanup;
   }
 
   /**
@@ -65,11 +72,21 @@ public final class DbtPlatformOperator implements AutoCloseable {
         c.settingNamespaces(config.namespaces());
       }
     });
+    operator.register(new DbtJobReconciler(client, config.scheduleCatchUp(), new SchedulerMetrics(registry), clock), c -> {
+      c.withName("dbtjob");
+      if (!config.namespaces().isEmpty()) {
+        c.settingNamespaces(config.namespaces());
+      }
+    });
     operator.start();
     MetricsServer server = config.metricsPort() >= 0
         ? new MetricsServer(config.metricsPort(), registry, () -> operator.getRuntimeInfo().allEventSourcesAreHealthy())
         : null;
-    return new DbtPlatformOperator(operator, registry, server);
+    CleanupSweeper cleanup = config.cleanup().enabled()
+        ? new CleanupSweeper(client, config.namespaces(), config.cleanup(), new CleanupMetrics(registry), clock)
+            .start(config.cleanup().interval())
+        : null;
+    return new DbtPlatformOperator(operator, registry, server, cleanup);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -83,6 +100,9 @@ public final class DbtPlatformOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (cleanup != null) {
+      cleanup.close(); // before the operator stops: that closes the client the sweeper uses
+    }
     if (metricsServer != null) {
       metricsServer.close();
     }

@@ -21,6 +21,11 @@ import java.util.Set;
  * @param flushBackoffMax longest wait between flush attempts
  * @param referenceWait how long a run waits for its project or environment to appear
  * @param metricsPort port of /metrics and /healthz; 0 for any free port, -1 for none
+ * @param cleanup what the background sweeper deletes, and how often it looks
+ * @param scheduleCatchUp how late a scheduled run may still start after a missed fire (operator down, environment
+ *     missing); only the latest missed fire is caught up, and only within this time
+ * @param runSlots how many runs of one account may be past Queued at once; the others wait their turn, oldest
+ *     first; 0 for no limit
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -36,7 +41,13 @@ public record OperatorConfig(
     Duration flushBackoff,
     Duration flushBackoffMax,
     Duration referenceWait,
-    int metricsPort) {
+    int metricsPort,
+    Cleanup cleanup,
+    Duration scheduleCatchUp,
+    int runSlots) {
+
+  public static final String SCHEDULE_CATCHUP_SECONDS = "DBT_PLATFORM_SCHEDULE_CATCHUP_SECONDS";
+  public static final String RUN_SLOTS = "DBT_PLATFORM_RUN_SLOTS";
 
   /**
    * @param credentialsSecret Secret with the keys access-key-id and secret-access-key
@@ -47,6 +58,34 @@ public record OperatorConfig(
   public record ObjectStore(String endpoint, String region, String bucket, boolean pathStyle,
                             String keyPrefix, String credentialsSecret, String credentialsNamespace,
                             long retrySeconds) {}
+
+  /**
+   * @param runTtl how long after it finished a run that is also flushed (or never had a volume) is
+   *     deleted; zero keeps runs forever
+   * @param interval time between sweeps; zero or less starts no sweeper
+   */
+  public record Cleanup(Duration runTtl, Duration interval) {
+    public static final String RUN_TTL_SECONDS = "DBT_PLATFORM_RUN_TTL_SECONDS";
+    public static final String INTERVAL_SECONDS = "DBT_PLATFORM_CLEANUP_INTERVAL_SECONDS";
+
+    public static Cleanup defaults() {
+      return new Cleanup(Duration.ofDays(1), Duration.ofMinutes(5));
+    }
+
+    static Cleanup fromEnv(Map<String, String> env) {
+      Cleanup d = defaults();
+      long ttl = Long.parseLong(env.getOrDefault(RUN_TTL_SECONDS, String.valueOf(d.runTtl().toSeconds())).strip());
+      if (ttl < 0) {
+        throw new IllegalArgumentException(RUN_TTL_SECONDS + " must be 0 (keep forever) or more, got " + ttl);
+      }
+      long interval = Long.parseLong(env.getOrDefault(INTERVAL_SECONDS, String.valueOf(d.interval().toSeconds())).strip());
+      return new Cleanup(Duration.ofSeconds(ttl), Duration.ofSeconds(interval));
+    }
+
+    public boolean enabled() {
+      return !interval.isZero() && !interval.isNegative();
+    }
+  }
 
   public static final String ACCESS_KEY_ID_KEY = "access-key-id";
   public static final String SECRET_ACCESS_KEY_KEY = "secret-access-key";
@@ -59,7 +98,8 @@ public record OperatorConfig(
     return new OperatorConfig(Set.of(), "dbt-platform/run-runtime", "1.11", "dbt-platform/log-flusher:0.1.0",
         new ObjectStore(null, "us-east-1", "dbt-platform", false, "", "dbt-platform-object-store", null, 120),
         "1Gi", null, "default", Duration.ofMinutes(5), Duration.ofSeconds(30),
-        Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMinutes(2), 8080);
+        Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMinutes(2), 8080, Cleanup.defaults(),
+        Duration.ofMinutes(10), 0);
   }
 
   /** Reads DBT_PLATFORM_* variables over the defaults. */
@@ -84,22 +124,63 @@ public record OperatorConfig(
         env.getOrDefault("DBT_PLATFORM_STORAGE_CLASS", d.storageClass()),
         env.getOrDefault("DBT_PLATFORM_DEFAULT_ACCOUNT_ID", d.defaultAccountId()),
         d.startTimeout(), d.timeoutGrace(), d.flushBackoff(), d.flushBackoffMax(), d.referenceWait(),
-        Integer.parseInt(env.getOrDefault("DBT_PLATFORM_METRICS_PORT", String.valueOf(d.metricsPort()))));
+        Integer.parseInt(env.getOrDefault("DBT_PLATFORM_METRICS_PORT", String.valueOf(d.metricsPort()))),
+        Cleanup.fromEnv(env),
+        scheduleCatchUpFromEnv(env, d.scheduleCatchUp()),
+        runSlotsFromEnv(env));
+  }
+
+  private static Duration scheduleCatchUpFromEnv(Map<String, String> env, Duration otherwise) {
+    long seconds = Long.parseLong(env.getOrDefault(SCHEDULE_CATCHUP_SECONDS, String.valueOf(otherwise.toSeconds())).strip());
+    // a fire is handled a little after its time; with no time at all allowed, none would start
+    if (seconds < 1) {
+      throw new IllegalArgumentException(SCHEDULE_CATCHUP_SECONDS + " must be 1 or more, got " + seconds);
+    }
+    return Duration.ofSeconds(seconds);
+  }
+
+  private static int runSlotsFromEnv(Map<String, String> env) {
+    int slots = Integer.parseInt(env.getOrDefault(RUN_SLOTS, "0").strip());
+    if (slots < 0) {
+      throw new IllegalArgumentException(RUN_SLOTS + " must be 0 (no limit) or more, got " + slots);
+    }
+    return slots;
   }
 
   public OperatorConfig withObjectStore(ObjectStore store) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, store, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort);
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort, cleanup,
+        scheduleCatchUp, runSlots);
   }
 
   public OperatorConfig withTimings(Duration startTimeout, Duration timeoutGrace, Duration flushBackoff, Duration referenceWait) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort);
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort, cleanup,
+        scheduleCatchUp, runSlots);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, port);
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, port, cleanup,
+        scheduleCatchUp, runSlots);
+  }
+
+  public OperatorConfig withCleanup(Cleanup settings) {
+    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
+        settings, scheduleCatchUp, runSlots);
+  }
+
+  public OperatorConfig withScheduleCatchUp(Duration catchUp) {
+    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
+        cleanup, catchUp, runSlots);
+  }
+
+  public OperatorConfig withRunSlots(int slots) {
+    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
+        cleanup, scheduleCatchUp, slots);
   }
 
   private static Set<String> splitSet(String value) {

@@ -13,11 +13,12 @@ import java.util.function.Supplier;
 
 /**
  * Run metrics beside JOSDK's reconcile counts and durations: runs by phase (read from the
- * operator's cache when scraped), queue and prep time, finished runs by phase and reason.
+ * operator's cache when scraped), queue, wait and prep time, finished runs by phase and reason.
  */
 public final class RunMetrics {
   private final MeterRegistry registry;
   private final Timer queueTime;
+  private final Timer waitTime;
   private final Timer prepTime;
   private final Timer runTime;
   private volatile Supplier<Collection<DbtRun>> runs = java.util.List::of;
@@ -33,6 +34,10 @@ public final class RunMetrics {
     this.queueTime = Timer.builder("dbt_platform_run_queue")
         .description("Time from a DbtRun's creation to its pod's creation")
         .publishPercentileHistogram().register(registry);
+    this.waitTime = Timer.builder("dbt_platform_run_wait")
+        .description("Time a DbtRun waited for its turn under the queueing rules (previous run of its job, run slots)"
+            + " before its pod was created; part of the queue time")
+        .publishPercentileHistogram().register(registry);
     this.prepTime = Timer.builder("dbt_platform_run_prep")
         .description("Time from a run pod's creation to dbt starting (scheduling, image pull, volume attach)")
         .publishPercentileHistogram().register(registry);
@@ -47,7 +52,7 @@ public final class RunMetrics {
   }
 
   /**
-   * Records what a stored status change says: the queue time when the pod was created, the prep
+   * Records what a stored status change says: the queue and wait time when the pod was created, the prep
    * time when dbt started, the end of a run. Called only after the status is stored, so a pass
    * whose write was refused counts nothing.
    */
@@ -59,6 +64,10 @@ public final class RunMetrics {
     boolean wasQueued = phaseBefore == null || phaseBefore == RunPhase.Queued;
     if (wasQueued && phase != RunPhase.Queued && status.queuedSeconds != null) {
       queueTime.record(seconds(status.queuedSeconds));
+    }
+    // Once per run, when its turn came; a run that ended while waiting never got one.
+    if (wasQueued && status.podUid != null && status.waitSeconds != null) {
+      waitTime.record(seconds(status.waitSeconds));
     }
     if (phaseBefore != RunPhase.Running && status.prepSeconds != null
         && (phase == RunPhase.Running || phase.isTerminal() && status.startedAt != null)) {

@@ -13,7 +13,7 @@ public final class ResourceNames {
   private ResourceNames() {}
 
   /** Kubernetes label values and Job names (which become label values) are at most 63 characters. */
-  static final int LABEL_LIMIT = 63;
+  public static final int LABEL_LIMIT = 63;
 
   /** The run pod has the run's name: `kubectl get pod NAME` finds it. */
   public static String runPod(String runName) {
@@ -34,7 +34,7 @@ public final class ResourceNames {
   }
 
   /** Shortens to the limit keeping a prefix and a hash of the whole, so distinct names stay distinct. */
-  static String fit(String name, int limit) {
+  public static String fit(String name, int limit) {
     if (name.length() <= limit) {
       return name;
     }

@@ -58,6 +58,11 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   private static final Duration RECHECK = Duration.ofSeconds(5);
   private static final Duration FLUSH_WATCH = Duration.ofSeconds(30);
   private static final Duration STALE_RETRY = Duration.ofMillis(200);
+  /**
+   * How often a waiting run looks again by itself. Wake-ups normally let it go the moment the run
+   * ahead ends; this catches what sends none, such as a run ahead deleted while it ran.
+   */
+  private static final Duration WAIT_RECHECK = Duration.ofSeconds(30);
 
   private final OperatorConfig config;
   private final RunCluster cluster;
@@ -66,6 +71,8 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   private final ObjectStoreCredentials credentials;
   private final StatusWriter statusWriter;
   private final RunEvents events;
+  private final QueueWakeups wakeups = new QueueWakeups();
+  private final RunTurns turns;
   private final Clock clock;
 
   public DbtRunReconciler(KubernetesClient client, OperatorConfig config, RunMetrics metrics, Clock clock) {
@@ -75,6 +82,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     this.events = new RunEvents(client);
     this.metrics = metrics;
     this.clock = clock;
+    this.turns = new RunTurns(config.runSlots(), cluster, config.namespaces(), wakeups);
     this.credentials = new ObjectStoreCredentials(client, config.objectStore().credentialsNamespace(),
         config.objectStore().credentialsSecret());
     this.resolver = new RunResolver(config,
@@ -90,7 +98,8 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     return List.of(
         informer(context, Pod.class, "pods"),
         informer(context, PersistentVolumeClaim.class, "volumes"),
-        informer(context, Job.class, "flush-jobs"));
+        informer(context, Job.class, "flush-jobs"),
+        wakeups);
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, DbtRun> informer(
@@ -115,6 +124,9 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     String before = Json.write(run.getStatus());
     var flushBefore = RunConditions.find(run.getStatus(), RunConditions.LOGS_FLUSHED);
     RunView view = new RunView(run, context, run.getStatus().phase, new ArrayList<>());
+    // Read as ended, and its flush not begun: the first passes after it ended (or one that never had a
+    // volume). The cache holds it ended now, so the runs it held back can see their turn came.
+    boolean justEnded = view.wasTerminal() && (run.getStatus().logs == null || run.getStatus().logs.attempts == null);
     Instant now = clock.instant();
     Optional<Duration> recheck = advance(view, now);
     boolean changed = !before.equals(Json.write(run.getStatus()));
@@ -126,6 +138,9 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
       metrics.recordChanges(run.getStatus(), view.phaseRead());
     }
     view.afterStatusWrite().forEach(Runnable::run);
+    if (justEnded) {
+      turns.wakeRunsBehind(run, context);
+    }
     UpdateControl<DbtRun> control = UpdateControl.noUpdate();
     recheck.ifPresent(control::rescheduleAfter);
     return control;
@@ -258,6 +273,10 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
             "the run pod " + status.podName + " was deleted before the run finished", now);
         return Optional.empty();
       }
+      Optional<Duration> notYet = takeTurn(view, now);
+      if (notYet.isPresent() || status.phase.isTerminal()) {
+        return notYet;
+      }
       return createPod(view, now);
     }
     Pod p = pod.get();
@@ -283,6 +302,26 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
       return running(view, p, outcome, now);
     }
     return starting(view, p, outcome, now);
+  }
+
+  /**
+   * Applies the queueing rules before the pod is created: the run waits (a recheck is returned),
+   * ends as superseded, or goes on (empty, and still Queued).
+   */
+  private Optional<Duration> takeTurn(RunView view, Instant now) {
+    Turn turn = turns.turnOf(view.run(), view.context());
+    if (turn instanceof Turn.Wait wait) {
+      QueueStatus.waiting(view.run(), wait, now);
+      return Optional.of(WAIT_RECHECK);
+    }
+    if (turn instanceof Turn.Superseded superseded) {
+      finish(view, RunPhase.Cancelled, RunQueue.SUPERSEDED, "superseded by the newer scheduled run "
+          + superseded.newerRun() + " of job " + superseded.jobName() + " before it started", now);
+      return Optional.empty();
+    }
+    // The wait ends now, by the operator's clock like its start (a pod's creation time has whole seconds only).
+    QueueStatus.left(view.run(), "Dequeued", "its turn came", now, now);
+    return Optional.empty();
   }
 
   private Optional<Pod> runPod(RunView view) {
@@ -326,8 +365,12 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     status.podCreatedAt = pod.getMetadata().getCreationTimestamp() != null
         ? pod.getMetadata().getCreationTimestamp() : now.toString();
     status.queuedSeconds = Durations.secondsBetween(view.run().getMetadata().getCreationTimestamp(), status.podCreatedAt);
+    // Normally recorded when the turn came; this covers a restart that lost that status write.
+    QueueStatus.left(view.run(), "Dequeued", "its turn came: pod " + status.podName + " created",
+        Durations.parse(status.podCreatedAt), now);
     if (status.phase == RunPhase.Queued) {
       status.phase = RunPhase.Starting;
+      status.reason = null; // a reason it waited for, if any, is over
       status.message = "pod " + status.podName + " created";
     }
   }
@@ -437,6 +480,9 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     status.message = message;
     if (status.finishedAt == null) {
       status.finishedAt = finishedAt.toString();
+    }
+    if (QueueStatus.isWaiting(status)) {
+      QueueStatus.left(run, reason, message, finishedAt, clock.instant());
     }
     status.runSeconds = Durations.secondsBetween(status.startedAt, status.finishedAt);
     Instant created = Durations.parse(run.getMetadata().getCreationTimestamp());

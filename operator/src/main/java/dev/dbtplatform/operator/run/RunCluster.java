@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The writes a run makes to the cluster, each safe to repeat: creating what exists returns the
@@ -44,6 +47,21 @@ final class RunCluster {
         .inNamespace(run.getMetadata().getNamespace()).withName(run.getMetadata().getName()).get();
     return stored == null || stored.getStatus() != null
         && (stored.getStatus().podUid != null || stored.getStatus().phaseOrQueued().isTerminal());
+  }
+
+  /** The stored runs of one namespace. */
+  List<DbtRun> liveRuns(String namespace) {
+    return client.resources(DbtRun.class).inNamespace(namespace).list().getItems();
+  }
+
+  /** The stored runs of the given namespaces; every namespace when none is given. */
+  List<DbtRun> liveRuns(Set<String> namespaces) {
+    if (namespaces.isEmpty()) {
+      return client.resources(DbtRun.class).inAnyNamespace().list().getItems();
+    }
+    List<DbtRun> runs = new ArrayList<>();
+    namespaces.forEach(ns -> runs.addAll(liveRuns(ns)));
+    return runs;
   }
 
   Optional<Pod> livePod(String namespace, String name) {

@@ -12,6 +12,11 @@ public final class RunConditions {
 
   /** The spec was resolved into a snapshot; False with InvalidSpec or ReferenceNotFound. */
   public static final String RESOLVED = "Resolved";
+  /**
+   * The run waits for its turn under the queueing rules: True with WaitingForPreviousRun or
+   * WaitingForRunSlot; False once it left the queue (Dequeued, or the reason it ended with).
+   */
+  public static final String QUEUED = "Queued";
   /** dbt is running in the pod. */
   public static final String RUNNING = "Running";
   /** The run reached a final phase; the reason says how. */

@@ -71,6 +71,11 @@ class DbtRunReconcilerTest {
     client = kubernetes.newClient();
     operator = DbtPlatformOperator.start(client, CONFIG, Clock.systemUTC());
     kubelet = new TestKubelet(client, NS);
+    applyShop(client);
+  }
+
+  /** The project shop and its environment prod (account 7) that the runs here use. */
+  static void applyShop(KubernetesClient client) {
     DbtProject project = new DbtProject();
     project.getMetadata().setName("shop");
     project.getMetadata().setNamespace(NS);
@@ -229,6 +234,135 @@ class DbtRunReconcilerTest {
     assertThat(waiting.getStatus().message).isEqualTo("DbtJob 'late-job' not found in namespace default");
     client.resource(new DbtJob(NS, "late-job", jobSpec())).create();
     assertThat(runConfigOf(awaitPod(name)).steps()).containsExactly("dbt seed", "dbt build");
+  }
+
+  // ---- queueing ------------------------------------------------------------------------------
+
+  @Test
+  void runsOfAJobRunOneAfterAnother() throws Exception {
+    client.resource(new DbtJob(NS, "serial", jobSpec())).create();
+    String first = apply(jobRun("serial", null));
+    awaitPod(first);
+    String second = apply(jobRun("serial", null));
+
+    DbtRun waiting = awaitRun(second, r -> RunQueue.WAITING_FOR_PREVIOUS_RUN.equals(reasonOf(r, RunConditions.QUEUED)));
+    assertThat(waiting.getStatus().phase).isEqualTo(RunPhase.Queued);
+    assertThat(condition(waiting, RunConditions.QUEUED)).isEqualTo("True");
+    assertThat(waiting.getStatus().reason).isEqualTo(RunQueue.WAITING_FOR_PREVIOUS_RUN);
+    assertThat(waiting.getStatus().message)
+        .isEqualTo("waiting for run " + first + " of job serial to go first: runs of a job run one at a time");
+    Thread.sleep(1500);
+    assertThat(kubelet.pod(second)).as("no pod while the first run has not ended").isNull();
+
+    kubelet.running(first);
+    awaitRun(first, r -> r.getStatus().phase == RunPhase.Running);
+    assertThat(kubelet.pod(second)).isNull();
+    kubelet.terminated(first, 0, summary(RunOutcome.Succeeded, null, StepStatus.Succeeded, StepStatus.Succeeded).toTerminationMessage());
+
+    // Woken when the first run ends, long before the waiting run would look again by itself.
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pod(second) != null);
+    assertThat(client.resources(DbtRun.class).inNamespace(NS).withName(first).get().getStatus().phase)
+        .isEqualTo(RunPhase.Succeeded);
+    DbtRun started = awaitRun(second, r -> r.getStatus().phase == RunPhase.Starting);
+    assertThat(started.getStatus().reason).isNull();
+    assertThat(started.getStatus().message).isEqualTo("pod " + second + " created");
+    assertThat(started.getStatus().waitSeconds).isGreaterThanOrEqualTo(1.0)
+        .isLessThanOrEqualTo(started.getStatus().queuedSeconds + 1);
+    assertThat(condition(started, RunConditions.QUEUED)).isEqualTo("False");
+    assertThat(reasonOf(started, RunConditions.QUEUED)).isEqualTo("Dequeued");
+    DbtRun firstDone = client.resources(DbtRun.class).inNamespace(NS).withName(first).get();
+    assertThat(firstDone.getStatus().waitSeconds).as("it never waited").isZero();
+    assertThat(RunConditions.find(firstDone.getStatus(), RunConditions.QUEUED)).isNull();
+    assertThat(metric("dbt_platform_run_wait_seconds_count")).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aNewerScheduledRunSupersedesTheQueuedScheduledOneButNeverAnApiRun() {
+    client.resource(new DbtJob(NS, "hourly", jobSpec())).create();
+    String s1 = apply(jobRun("hourly", DbtRunSpec.ReasonCategory.scheduled));
+    awaitPod(s1);
+    String s2 = apply(jobRun("hourly", DbtRunSpec.ReasonCategory.scheduled));
+    awaitRun(s2, r -> RunQueue.WAITING_FOR_PREVIOUS_RUN.equals(r.getStatus().reason));
+    String api = apply(jobRun("hourly", DbtRunSpec.ReasonCategory.api));
+    awaitRun(api, r -> RunQueue.WAITING_FOR_PREVIOUS_RUN.equals(r.getStatus().reason));
+
+    String s3 = apply(jobRun("hourly", DbtRunSpec.ReasonCategory.scheduled));
+    DbtRun superseded = awaitRun(s2, r -> r.getStatus().phase == RunPhase.Cancelled);
+    assertThat(superseded.getStatus().reason).isEqualTo(RunQueue.SUPERSEDED);
+    assertThat(superseded.getStatus().message).isEqualTo(
+        "superseded by the newer scheduled run " + s3 + " of job hourly before it started");
+    assertThat(superseded.getStatus().podName).isNull();
+    assertThat(reasonOf(superseded, RunConditions.QUEUED)).isEqualTo(RunQueue.SUPERSEDED);
+    assertThat(superseded.getStatus().waitSeconds).isNotNull();
+    assertThat(superseded.getSpec().cancel).as("status only: the spec is not touched").isNull();
+    DbtRun waitingS3 = awaitRun(s3, r -> RunQueue.WAITING_FOR_PREVIOUS_RUN.equals(r.getStatus().reason));
+    assertThat(waitingS3.getStatus().message).contains(s1);
+    assertThat(client.resources(DbtRun.class).inNamespace(NS).withName(api).get().getStatus().phase)
+        .as("an API run is never superseded").isEqualTo(RunPhase.Queued);
+    await().untilAsserted(() -> assertThat(eventReasons(s2)).contains("Cancelled"));
+
+    // The API run, queued before s3, goes next; then s3.
+    kubelet.running(s1);
+    kubelet.terminated(s1, 0, summary(RunOutcome.Succeeded, null, StepStatus.Succeeded, StepStatus.Succeeded).toTerminationMessage());
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pod(api) != null);
+    assertThat(kubelet.pod(s3)).isNull();
+    assertThat(awaitRun(s3, r -> r.getStatus().message != null && r.getStatus().message.contains(api))
+        .getStatus().phase).isEqualTo(RunPhase.Queued);
+    kubelet.running(api);
+    kubelet.terminated(api, 0, summary(RunOutcome.Succeeded, null, StepStatus.Succeeded, StepStatus.Succeeded).toTerminationMessage());
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pod(s3) != null);
+    assertThat(kubelet.podsOfRun(s2)).isZero();
+  }
+
+  @Test
+  void runsWaitingWhileTheOperatorRestartsKeepTheirPlace() {
+    client.resource(new DbtJob(NS, "restarted", jobSpec())).create();
+    String first = apply(jobRun("restarted", null));
+    awaitPod(first);
+    String second = apply(jobRun("restarted", null));
+    String third = apply(jobRun("restarted", null));
+    String waitBegan = RunConditions.find(awaitRun(second, r -> QueueStatus.isWaiting(r.getStatus())).getStatus(),
+        RunConditions.QUEUED).getLastTransitionTime();
+    awaitRun(third, r -> QueueStatus.isWaiting(r.getStatus()));
+
+    operator.close();
+    Instant stopped = Instant.now();
+    kubelet.running(first);
+    kubelet.terminated(first, 0, summary(RunOutcome.Succeeded, null, StepStatus.Succeeded, StepStatus.Succeeded).toTerminationMessage());
+    operator = DbtPlatformOperator.start(client, CONFIG, Clock.systemUTC());
+
+    awaitRun(first, r -> r.getStatus().phase == RunPhase.Succeeded);
+    DbtRun started = awaitRun(second, r -> r.getStatus().phase == RunPhase.Starting);
+    assertThat(started.getStatus().waitSeconds).as("the wait counts from before the restart")
+        .isGreaterThanOrEqualTo(Durations.secondsBetween(waitBegan, stopped.toString()));
+    DbtRun stillWaiting = awaitRun(third, r -> r.getStatus().message.contains(second));
+    assertThat(stillWaiting.getStatus().phase).isEqualTo(RunPhase.Queued);
+    assertThat(kubelet.pod(third)).isNull();
+
+    kubelet.running(second);
+    kubelet.terminated(second, 0, summary(RunOutcome.Succeeded, null, StepStatus.Succeeded, StepStatus.Succeeded).toTerminationMessage());
+    await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pod(third) != null);
+    for (String run : List.of(first, second, third)) {
+      assertThat(kubelet.podsOfRun(run)).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void cancellingAWaitingRunEndsItWithoutAPod() {
+    client.resource(new DbtJob(NS, "cancel-waiting", jobSpec())).create();
+    String first = apply(jobRun("cancel-waiting", null));
+    awaitPod(first);
+    String second = apply(jobRun("cancel-waiting", null));
+    awaitRun(second, r -> QueueStatus.isWaiting(r.getStatus()));
+    client.resources(DbtRun.class).inNamespace(NS).withName(second).edit(r -> {
+      r.getSpec().cancel = true;
+      return r;
+    });
+    DbtRun cancelled = awaitRun(second, r -> r.getStatus().phase == RunPhase.Cancelled);
+    assertThat(cancelled.getStatus().reason).isEqualTo("Cancelled");
+    assertThat(reasonOf(cancelled, RunConditions.QUEUED)).isEqualTo("Cancelled");
+    assertThat(cancelled.getStatus().waitSeconds).isNotNull();
+    assertThat(kubelet.pod(second)).isNull();
   }
 
   // ---- failures ------------------------------------------------------------------------------
@@ -537,6 +671,23 @@ class DbtRunReconcilerTest {
     job.environmentRef = ObjectRef.named("prod");
     job.steps = List.of("dbt seed", "dbt build");
     return job;
+  }
+
+  /** A run of the job, started for the given reason (null: as kubectl would, with none). */
+  static DbtRun jobRun(String job, DbtRunSpec.ReasonCategory category) {
+    DbtRunSpec spec = new DbtRunSpec();
+    spec.jobRef = ObjectRef.named(job);
+    spec.runReasonCategory = category;
+    return run(spec);
+  }
+
+  /** The value of a metric without labels, from /metrics. */
+  static double metric(String name) throws Exception {
+    String body = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.metricsPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
   }
 
   static DbtRun run(DbtRunSpec spec) {
