@@ -39,7 +39,8 @@ final class InteractiveS3Client {
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .overrideConfiguration(o -> o.retryStrategy(
-            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+            .addExecutionInterceptor(new WithoutExpectContinue()));
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
     }
