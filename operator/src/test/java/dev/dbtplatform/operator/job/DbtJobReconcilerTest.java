@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dbtplatform.contract.Cron;
 import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.DbtEnvironment;
-import dev.dbtplatform.crd.DbtEnvironmentSpec;
 import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtJobSpec;
 import dev.dbtplatform.crd.DbtRun;
@@ -17,7 +16,6 @@ import dev.dbtplatform.crd.JobSchedule;
 import dev.dbtplatform.crd.JobTriggers;
 import dev.dbtplatform.crd.ObjectRef;
 import dev.dbtplatform.crd.RunPhase;
-import dev.dbtplatform.crd.WarehouseConnection;
 import dev.dbtplatform.embedded.EmbeddedKubernetes;
 import dev.dbtplatform.operator.UncachedContext;
 import dev.dbtplatform.operator.metrics.SchedulerMetrics;
@@ -58,13 +56,7 @@ class DbtJobReconcilerTest {
   static void start() {
     kubernetes = EmbeddedKubernetes.start();
     client = kubernetes.newClient();
-    DbtEnvironment env = new DbtEnvironment();
-    env.getMetadata().setName("prod");
-    env.getMetadata().setNamespace(NS);
-    env.setSpec(new DbtEnvironmentSpec());
-    env.getSpec().projectRef = ObjectRef.named("shop");
-    env.getSpec().warehouse = new WarehouseConnection("postgres", "warehouse-credentials");
-    client.resource(env).create();
+    client.resource(JobTestResources.prodEnvironment(NS)).create();
   }
 
   @AfterAll

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dbtplatform.contract.Cron;
-import dev.dbtplatform.crd.DbtEnvironment;
-import dev.dbtplatform.crd.DbtEnvironmentSpec;
 import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtJobSpec;
 import dev.dbtplatform.crd.DbtRun;
@@ -16,7 +14,6 @@ import dev.dbtplatform.crd.DbtRunStatus;
 import dev.dbtplatform.crd.JobCompletionStatus;
 import dev.dbtplatform.crd.ObjectRef;
 import dev.dbtplatform.crd.RunPhase;
-import dev.dbtplatform.crd.WarehouseConnection;
 import dev.dbtplatform.embedded.EmbeddedKubernetes;
 import dev.dbtplatform.operator.DbtPlatformOperator;
 import dev.dbtplatform.operator.OperatorConfig;
@@ -44,13 +41,7 @@ class SchedulerOperatorTest {
   static void start() {
     kubernetes = EmbeddedKubernetes.start();
     client = kubernetes.newClient();
-    DbtEnvironment env = new DbtEnvironment();
-    env.getMetadata().setName("prod");
-    env.getMetadata().setNamespace(NS);
-    env.setSpec(new DbtEnvironmentSpec());
-    env.getSpec().projectRef = ObjectRef.named("shop");
-    env.getSpec().warehouse = new WarehouseConnection("postgres", "warehouse-credentials");
-    client.resource(env).create();
+    client.resource(JobTestResources.prodEnvironment(NS)).create();
     operator = DbtPlatformOperator.start(client, OperatorConfig.defaults().withMetricsPort(-1), CLOCK);
   }
 
