@@ -45,10 +45,6 @@ public final class AccountRepository {
         .map(AccountRepository::toAccount);
   }
 
-  public Optional<Account> findByName(String name) {
-    return db.dsl().selectFrom(ACCOUNTS).where(ACCOUNTS.NAME.eq(name)).orderBy(ACCOUNTS.ID).limit(1).fetchOptional()
-        .map(AccountRepository::toAccount);
-  }
 
   private static String requireName(String name) {
     if (name == null || name.isBlank()) {

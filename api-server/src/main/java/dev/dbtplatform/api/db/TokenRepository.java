@@ -48,12 +48,6 @@ public final class TokenRepository {
         .map(TokenRepository::toStored);
   }
 
-  public void touch(long tokenId) {
-    db.dsl().update(SERVICE_TOKENS)
-        .set(SERVICE_TOKENS.LAST_USED_AT, DSL.currentOffsetDateTime())
-        .where(SERVICE_TOKENS.ID.eq(tokenId))
-        .execute();
-  }
 
   /**
    * The token a request presents, if it exists, with its last use recorded: one statement.

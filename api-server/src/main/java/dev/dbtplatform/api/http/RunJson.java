@@ -18,9 +18,6 @@ final class RunJson {
   /** What {@code include_related} may ask for. */
   static final Set<String> INCLUDES = Set.of("trigger", "job", "environment", "run_steps", "debug_logs", "repository");
 
-  /** How long a finished run may show as Running while its logs and artifacts are saved. */
-  static final java.time.Duration ARTIFACTS_GRACE = StoredRun.ARTIFACTS_GRACE;
-
   private RunJson() {}
 
   /**
@@ -30,7 +27,7 @@ final class RunJson {
    */
   static Map<String, Object> toJson(StoredRun stored, Set<String> includes, String baseUrl, OffsetDateTime now,
                                     BiFunction<StoredRun, Integer, String> stepLog, Map<String, Object> related) {
-    StoredRun run = stored.asSeenBy(now, ARTIFACTS_GRACE);
+    StoredRun run = stored.asSeenBy(now);
     RunStatus status = run.status();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", run.id());

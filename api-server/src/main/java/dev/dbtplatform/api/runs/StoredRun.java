@@ -31,12 +31,13 @@ public record StoredRun(long id, long accountId, String namespace, String name, 
   /**
    * As clients should see the run at {@code now}: a run that has ended but whose logs and
    * artifacts are still on its volume, waiting for the log flush, shows as Running, not yet finished, for at most
-   * {@code grace} after it ended. Clients fetch run_results.json the moment a run is complete
+   * {@link #ARTIFACTS_GRACE} after it ended. Clients fetch run_results.json the moment a run is complete
    * (Airflow's lineage, dagster-dbt, prefect-dbt), so complete must mean the artifacts are there.
    * An object store that stays down past the grace does not hold the run's status hostage.
    */
-  public StoredRun asSeenBy(OffsetDateTime now, java.time.Duration grace) {
-    boolean saving = status.isComplete() && logsPending && finishedAt != null && now.isBefore(finishedAt.plus(grace));
+  public StoredRun asSeenBy(OffsetDateTime now) {
+    boolean saving = status.isComplete() && logsPending && finishedAt != null
+        && now.isBefore(finishedAt.plus(ARTIFACTS_GRACE));
     if (!saving) {
       return this;
     }

@@ -32,7 +32,7 @@ final class RunEvents {
     if (status == RunStatus.ERROR) {
       events.add(new Occurred(WebhookEvent.ERRORED, orNow(run.finishedAt(), now)));
     }
-    if (status.isComplete() && run.asSeenBy(now, StoredRun.ARTIFACTS_GRACE).status().isComplete()) {
+    if (status.isComplete() && run.asSeenBy(now).status().isComplete()) {
       events.add(new Occurred(WebhookEvent.COMPLETED, orNow(run.finishedAt(), now)));
     }
     return events;
