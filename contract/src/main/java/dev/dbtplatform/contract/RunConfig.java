@@ -27,6 +27,13 @@ import java.util.Map;
  * @param timeoutSeconds how long all steps together may take; 0 for no limit
  * @param adapterType dbt adapter of the warehouse connection (postgres, duckdb, ...)
  * @param env extra environment variables for dbt (not secrets)
+ * @param sourceFreshness dbt Cloud's "run source freshness": {@code dbt source freshness} runs
+ *     first, and its failure does not fail the run
+ * @param generateDocs dbt Cloud's "generate docs on run": {@code dbt docs generate} runs after the
+ *     steps when they all succeeded, and its failure does not fail the run
+ * @param deferral what the run defers to, for its log (for example "the last successful run
+ *     nightly-202611240200 of DbtJob nightly"); null when it does not defer. The manifest itself
+ *     arrives on the run volume at {@link RunVolumeLayout#deferredManifest}.
  */
 public record RunConfig(
     String accountId,
@@ -47,7 +54,10 @@ public record RunConfig(
     int threads,
     long timeoutSeconds,
     String adapterType,
-    Map<String, String> env) {
+    Map<String, String> env,
+    boolean sourceFreshness,
+    boolean generateDocs,
+    String deferral) {
 
   public RunConfig {
     steps = steps == null ? List.of() : List.copyOf(steps);

@@ -17,6 +17,25 @@ public final class RunVolumeLayout {
   /** {@link RunSummary} as JSON. */
   public static final String SUMMARY_FILE = "run-summary.json";
 
+  /**
+   * The state a deferring run compares against: the deferred run's manifest.json, put there by
+   * the run pod's init container before the runtime starts, and a line saying how that went.
+   */
+  public static final String DEFERRED_STATE_DIR = "deferred-state";
+
+  public static Path deferredStateDir(Path workspace) {
+    return workspace.resolve(DEFERRED_STATE_DIR);
+  }
+
+  public static Path deferredManifest(Path workspace) {
+    return deferredStateDir(workspace).resolve("manifest.json");
+  }
+
+  /** One line from the init container: where the manifest came from, or why there is none. */
+  public static Path deferredStateNote(Path workspace) {
+    return deferredStateDir(workspace).resolve("fetch.txt");
+  }
+
   public static Path stepLog(Path workspace, int stepIndex) {
     return workspace.resolve(LOGS_DIR).resolve("step-" + stepIndex + ".log");
   }

@@ -22,6 +22,11 @@ public final class RuntimeEnv {
 
   /** JSON of {@link FlushConfig}: where the log flush uploads to. */
   public static final String FLUSH_CONFIG = "DBT_PLATFORM_FLUSH_CONFIG";
+  /**
+   * The {@link FlushConfig} of a deferred run, read by the state fetch (the run pod's init
+   * container): where that run's artifacts are, to fetch its manifest from.
+   */
+  public static final String STATE_FETCH_CONFIG = "DBT_PLATFORM_STATE_FETCH_CONFIG";
 
   public static final String DEFAULT_WORKSPACE = "/workspace";
   public static final String DEFAULT_WAREHOUSE_DIR = "/etc/dbt-platform/warehouse";

@@ -41,11 +41,13 @@ public class DbtJobSpec {
   public Long timeoutSeconds;
 
   @Default("false")
-  @JsonPropertyDescription("Whether runs also generate the documentation site (dbt docs generate).")
+  @JsonPropertyDescription("Whether runs end with dbt docs generate (dbt Cloud's 'generate docs on run'): it runs after"
+      + " the steps when they all succeeded, and its failure does not fail the run.")
   public Boolean generateDocs = false;
 
   @Default("false")
-  @JsonPropertyDescription("Whether runs first check source freshness (dbt Cloud's 'run source freshness').")
+  @JsonPropertyDescription("Whether runs start with dbt source freshness (dbt Cloud's 'run source freshness'): stale"
+      + " sources do not stop the steps after it or fail the run.")
   public Boolean runGenerateSources = false;
 
   @Size(max = 100)

@@ -25,6 +25,10 @@ public class DbtJobStatus {
   @JsonPropertyDescription("When that run ended.")
   public String lastCompletedTime;
 
+  @JsonPropertyDescription("The job's latest successful run whose artifacts are saved: the state that jobs deferring"
+      + " to this job (or to its environment) compare against. Kept after the run itself is cleaned up.")
+  public SuccessfulRun lastSuccessfulRun;
+
   @JsonPropertyDescription("The generation of the spec this status describes.")
   public Long observedGeneration;
 

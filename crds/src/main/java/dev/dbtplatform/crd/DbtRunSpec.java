@@ -79,6 +79,14 @@ public class DbtRunSpec {
   @JsonPropertyDescription("CPU and memory of the run pod; overrides the environment's.")
   public ResourceRequirements resources;
 
+  @JsonPropertyDescription("Overrides the job's generateDocs: end with dbt docs generate, whose failure does not fail"
+      + " the run.")
+  public Boolean generateDocs;
+
+  @JsonPropertyDescription("Overrides the job's runGenerateSources: start with dbt source freshness, whose failure"
+      + " does not fail the run.")
+  public Boolean runGenerateSources;
+
   @JsonPropertyDescription("Set to true to cancel the run: its pod is stopped and the run ends as Cancelled.")
   @ValidationRule(value = "!oldSelf || self", message = "a cancelled run cannot be resumed")
   public Boolean cancel;

@@ -27,7 +27,12 @@ public class ResolvedRun {
   public String subdirectory;
   public String gitCredentialsSecret;
 
+  /** The listed steps; the checkbox steps below come before and after them. */
   public List<String> steps = new ArrayList<>();
+  /** dbt source freshness first, not failing the run. */
+  public Boolean runGenerateSources;
+  /** dbt docs generate last, not failing the run. */
+  public Boolean generateDocs;
   public String target;
   public String schema;
   public Integer threads;
@@ -37,6 +42,13 @@ public class ResolvedRun {
   public String warehouseSecret;
   public String image;
   public ResourceRequirements resources;
+
+  /**
+   * What the run defers to: the description says what (for the run's log), and the run, bucket
+   * and prefix where its manifest is. Only the description is set when the job defers but nothing
+   * it defers to has succeeded yet; null when the run does not defer.
+   */
+  public DeferredState deferral;
 
   public String runReason;
   public String runReasonCategory;

@@ -130,7 +130,8 @@ public final class LocalPlatform implements AutoCloseable {
 
     LauncherScripts.write(bin, Map.of(
         "dbt-platform-run", "dev.dbtplatform.runtime.RunMain",
-        "dbt-platform-flush", "dev.dbtplatform.flush.FlushMain"),
+        "dbt-platform-flush", "dev.dbtplatform.flush.FlushMain",
+        "dbt-platform-fetch-state", "dev.dbtplatform.flush.StateFetchMain"),
         config.runtimeClasspath(), LauncherScripts.currentJava(), List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     track(LocalNode.start(kubernetes.newClient(), nodeConfig));
 

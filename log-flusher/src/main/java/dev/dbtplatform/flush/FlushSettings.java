@@ -38,37 +38,47 @@ public record FlushSettings(
 
   /** @throws InvalidConfigException when something is missing or malformed */
   public static FlushSettings fromEnv(Map<String, String> env) {
+    return fromEnv(env, RuntimeEnv.FLUSH_CONFIG);
+  }
+
+  /**
+   * The settings with the {@link FlushConfig} read from {@code variable}: the flush's own, or the
+   * deferred run's for the state fetch.
+   *
+   * @throws InvalidConfigException when something is missing or malformed
+   */
+  public static FlushSettings fromEnv(Map<String, String> env, String variable) {
     Path terminationLog = terminationLog(env);
     Path workspace = path(env, RuntimeEnv.WORKSPACE, RuntimeEnv.DEFAULT_WORKSPACE);
 
-    String json = env.get(RuntimeEnv.FLUSH_CONFIG);
+    String json = env.get(variable);
     if (json == null || json.isBlank()) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + " is not set: it must hold the flush configuration as JSON");
+      throw new InvalidConfigException(variable + " is not set: it must hold the object store location as JSON");
     }
     FlushConfig config;
     try {
       config = FlushConfig.fromJson(json);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + " is " + e.getMessage(), e);
+      throw new InvalidConfigException(variable + " is " + e.getMessage(), e);
     }
     if (config == null) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + " holds no flush configuration");
+      throw new InvalidConfigException(variable + " holds no flush configuration");
     }
     if (blank(config.bucket())) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + ": bucket is missing");
+      throw new InvalidConfigException(variable + ": bucket is missing");
     }
     if (blank(config.runPrefix())) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + ": runPrefix is missing");
+      throw new InvalidConfigException(variable + ": runPrefix is missing");
     }
     if (!config.runPrefix().endsWith("/") || config.runPrefix().startsWith("/")) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + ": runPrefix must end with \"/\" and not start with one"
+      throw new InvalidConfigException(variable + ": runPrefix must end with \"/\" and not start with one"
           + " (as ObjectKeys.runPrefix makes it), got \"" + config.runPrefix() + "\"");
     }
     if (config.retrySeconds() < 0) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + ": retrySeconds must not be negative, got " + config.retrySeconds());
+      throw new InvalidConfigException(variable + ": retrySeconds must not be negative, got " + config.retrySeconds());
     }
-    URI endpoint = blank(config.endpoint()) ? null : endpoint(config.endpoint());
-    String region = region(config, env, endpoint);
+    URI endpoint = blank(config.endpoint()) ? null : endpoint(config.endpoint(), variable);
+    String region = region(config, env, endpoint, variable);
     return new FlushSettings(config, endpoint, region, workspace, terminationLog, credentials(env));
   }
 
@@ -101,21 +111,21 @@ public record FlushSettings(
         + ", runPrefix=" + runPrefix() + ", workspace=" + workspace + "]";
   }
 
-  private static URI endpoint(String text) {
+  private static URI endpoint(String text, String variable) {
     URI uri;
     try {
       uri = new URI(text.trim());
     } catch (URISyntaxException e) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + ": endpoint is not a URL: " + e.getMessage(), e);
+      throw new InvalidConfigException(variable + ": endpoint is not a URL: " + e.getMessage(), e);
     }
     if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || blank(uri.getHost())) {
-      throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + ": endpoint must be an http:// or https:// URL with a host, got \""
+      throw new InvalidConfigException(variable + ": endpoint must be an http:// or https:// URL with a host, got \""
           + text + "\"");
     }
     return uri;
   }
 
-  private static String region(FlushConfig config, Map<String, String> env, URI endpoint) {
+  private static String region(FlushConfig config, Map<String, String> env, URI endpoint, String variable) {
     if (!blank(config.region())) {
       return config.region().trim();
     }
@@ -127,7 +137,7 @@ public record FlushSettings(
     if (endpoint != null) {
       return FALLBACK_REGION;
     }
-    throw new InvalidConfigException(RuntimeEnv.FLUSH_CONFIG + ": region is missing (needed for AWS S3 when no endpoint is given)");
+    throw new InvalidConfigException(variable + ": region is missing (needed for AWS S3 when no endpoint is given)");
   }
 
   private static AwsCredentialsProvider credentials(Map<String, String> env) {

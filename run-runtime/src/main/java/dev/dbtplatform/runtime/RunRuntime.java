@@ -1,5 +1,6 @@
 package dev.dbtplatform.runtime;
 
+import dev.dbtplatform.contract.CheckboxSteps;
 import dev.dbtplatform.contract.RunConfig;
 import dev.dbtplatform.contract.RunOutcome;
 import dev.dbtplatform.contract.RunSummary;
@@ -108,7 +109,7 @@ public final class RunRuntime {
   }
 
   private Ending execute() throws IOException {
-    List<StepCommand> commands;
+    List<Step> commands;
     try {
       config = parseConfig(settings.runConfigJson());
       commands = parseSteps(config);
@@ -126,7 +127,8 @@ public final class RunRuntime {
 
     state.add(Step.gitClone());
     state.add(Step.profile(config.adapterType()));
-    commands.forEach(c -> state.add(Step.dbt(c)));
+    commands.forEach(state::add);
+    logDeferral();
     scratchDir = Files.createTempDirectory("dbt-platform-run-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 
@@ -145,12 +147,52 @@ public final class RunRuntime {
         return end(step, end);
       }
       StepEnd end = runStep(step);
+      if (end.status() == StepStatus.Failed && !step.failsRun) {
+        console.info("Step " + step.index + " (" + step.name + ") failed; as in dbt Cloud this step does not fail the run");
+        continue;
+      }
       if (end.status() != StepStatus.Succeeded) {
         return end(step, end);
       }
     }
-    String message = "All " + state.size() + " steps succeeded in " + seconds(elapsed());
-    return new Ending(state.summary(RunOutcome.Succeeded, null, message, StepStatus.Succeeded), RuntimeEnv.EXIT_SUCCEEDED);
+    return new Ending(state.summary(RunOutcome.Succeeded, null, successMessage(), StepStatus.Succeeded),
+        RuntimeEnv.EXIT_SUCCEEDED);
+  }
+
+  private String successMessage() {
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < state.size(); i++) {
+      if (state.get(i).status == StepStatus.Failed) {
+        failed.add("step " + state.get(i).index + " (" + state.get(i).name + ")");
+      }
+    }
+    String time = " in " + seconds(elapsed());
+    return failed.isEmpty() ? "All " + state.size() + " steps succeeded" + time
+        : "The run succeeded" + time + "; " + String.join(" and ", failed) + " failed without failing the run";
+  }
+
+  /** Says what the run defers to and whether its manifest arrived (the init container fetched it). */
+  private void logDeferral() {
+    if (config.deferral() == null) {
+      return;
+    }
+    Path manifest = RunVolumeLayout.deferredManifest(settings.workspace());
+    String note = readNote(RunVolumeLayout.deferredStateNote(settings.workspace()));
+    if (Files.isRegularFile(manifest)) {
+      console.info("Deferring to " + config.deferral() + ": dbt commands run with --defer --state "
+          + manifest.getParent() + (note == null ? "" : " (" + note + ")"));
+    } else {
+      console.info("No state to defer to (" + config.deferral() + (note == null ? "" : "; " + note)
+          + "): dbt commands run without --defer");
+    }
+  }
+
+  private static String readNote(Path file) {
+    try {
+      return Files.isRegularFile(file) ? Files.readString(file).strip() : null;
+    } catch (IOException e) {
+      return "cannot read " + file + ": " + e.getMessage();
+    }
   }
 
   private StepEnd runStep(Step step) throws IOException {
@@ -241,7 +283,11 @@ public final class RunRuntime {
     artifacts.deleteStale();
     ProcessRunner.Result result;
     try {
-      result = ProcessRunner.run(step.command.commandLine(settings.dbtExecutable()), projectDir, dbtEnv, log, control);
+      StepCommand command = commandOf(step);
+      if (command != step.command) {
+        log.info("With the deferred state: dbt " + String.join(" ", command.dbtArgs()));
+      }
+      result = ProcessRunner.run(command.commandLine(settings.dbtExecutable()), projectDir, dbtEnv, log, control);
     } finally {
       // Whatever dbt wrote, also when it failed: run_results.json says what failed.
       try {
@@ -258,6 +304,13 @@ public final class RunRuntime {
       return new StepEnd(StepStatus.Failed, result.exitCode(), "dbt exited with code " + result.exitCode());
     }
     return new StepEnd(StepStatus.Succeeded, 0, null);
+  }
+
+  /** The step's command, comparing against the deferred state when there is one. */
+  private StepCommand commandOf(Step step) {
+    Path manifest = RunVolumeLayout.deferredManifest(settings.workspace());
+    return config.deferral() != null && Files.isRegularFile(manifest)
+        ? step.command.deferringTo(manifest.getParent().toString()) : step.command;
   }
 
   /** The run's ending after {@code step} did not succeed; later steps get a one-line log saying so. */
@@ -323,19 +376,26 @@ public final class RunRuntime {
     return config;
   }
 
-  static List<StepCommand> parseSteps(RunConfig config) {
+  /** The dbt steps: the listed ones, with dbt Cloud's checkbox steps before and after them. */
+  static List<Step> parseSteps(RunConfig config) {
     if (config.steps().isEmpty()) {
       throw new IllegalArgumentException("the run has no steps");
     }
-    List<StepCommand> commands = new ArrayList<>();
+    List<Step> steps = new ArrayList<>();
+    if (config.sourceFreshness()) {
+      steps.add(Step.lenientDbt(StepCommand.parse(CheckboxSteps.SOURCE_FRESHNESS)));
+    }
     for (int i = 0; i < config.steps().size(); i++) {
       try {
-        commands.add(StepCommand.parse(config.steps().get(i)));
+        steps.add(Step.dbt(StepCommand.parse(config.steps().get(i))));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("step " + (i + 1) + ": " + e.getMessage(), e);
       }
     }
-    return commands;
+    if (config.generateDocs()) {
+      steps.add(Step.lenientDbt(StepCommand.parse(CheckboxSteps.DOCS_GENERATE)));
+    }
+    return steps;
   }
 
   /** The dbt project folder; the subdirectory must stay inside the checkout. */

@@ -2,6 +2,7 @@ package dev.dbtplatform.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A run step such as {@code dbt run --vars '{"include_broken": true}'} split into arguments the
@@ -29,6 +30,27 @@ record StepCommand(String command, List<String> dbtArgs) {
       throw new IllegalArgumentException("a step must name a dbt command: " + command);
     }
     return new StepCommand(command, args.subList(1, args.size()));
+  }
+
+  /** dbt commands that never read a project's state, so deferral does not apply to them. */
+  private static final Set<String> STATELESS = Set.of("deps", "debug", "clean", "init");
+
+  /**
+   * This command comparing against the state in {@code stateDir}, as dbt Cloud runs a deferring
+   * job's commands: {@code --defer --state <dir>} at the end, unless the command names its own
+   * state or deferral or does not read state at all.
+   */
+  StepCommand deferringTo(String stateDir) {
+    if (dbtArgs.isEmpty() || STATELESS.contains(dbtArgs.get(0)) || dbtArgs.stream().anyMatch(StepCommand::isStateFlag)) {
+      return this;
+    }
+    List<String> args = new ArrayList<>(dbtArgs);
+    args.addAll(List.of("--defer", "--state", stateDir));
+    return new StepCommand(command, args);
+  }
+
+  private static boolean isStateFlag(String arg) {
+    return arg.equals("--defer") || arg.equals("--no-defer") || arg.startsWith("--state") || arg.startsWith("--defer-state");
   }
 
   /** The process command line with the given dbt executable in front. */

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class DbtEnvironmentTest {
   private static RunConfig config(Map<String, String> env, String jobId) {
     return new RunConfig("0", "ns", "run-1", "42", jobId, "3", null, "Triggered via kubectl", "other",
-        "https://example.com/x.git", null, null, List.of("dbt build"), "dev", null, 4, 0, "postgres", env);
+        "https://example.com/x.git", null, null, List.of("dbt build"), "dev", null, 4, 0, "postgres", env,
+        false, false, null);
   }
 
   @Test

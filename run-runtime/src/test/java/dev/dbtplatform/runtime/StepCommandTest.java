@@ -3,6 +3,7 @@ package dev.dbtplatform.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StepCommandTest {
@@ -63,5 +64,24 @@ class StepCommandTest {
     assertThatThrownBy(() -> StepCommand.parse("dbt run --vars '{a: 1}")).hasMessageContaining("unclosed single quote");
     assertThatThrownBy(() -> StepCommand.parse("dbt run --vars \"{a: 1}")).hasMessageContaining("unclosed double quote");
     assertThatThrownBy(() -> StepCommand.parse("dbt run \\")).hasMessageContaining("trailing backslash");
+  }
+
+  @Test
+  void defersCommandsThatReadState() {
+    assertThat(StepCommand.parse("dbt build --select state:modified+").deferringTo("/w/state").dbtArgs())
+        .containsExactly("build", "--select", "state:modified+", "--defer", "--state", "/w/state");
+    assertThat(StepCommand.parse("dbt docs generate").deferringTo("/w/state").dbtArgs())
+        .containsExactly("docs", "generate", "--defer", "--state", "/w/state");
+    // the listed command stays what the user wrote, for step names and logs
+    assertThat(StepCommand.parse("dbt run").deferringTo("/w/state").command()).isEqualTo("dbt run");
+  }
+
+  @Test
+  void leavesStatelessCommandsAndOwnStateFlagsAlone() {
+    for (String command : List.of("dbt deps", "dbt debug", "dbt clean", "dbt run --state other",
+        "dbt run --state=other", "dbt build --defer-state prod", "dbt run --no-defer", "dbt run --defer --state x")) {
+      StepCommand parsed = StepCommand.parse(command);
+      assertThat(parsed.deferringTo("/w/state")).as(command).isSameAs(parsed);
+    }
   }
 }

@@ -133,7 +133,16 @@ final class TestSupport {
 
   static RunConfig config(String runId, String gitUrl, String gitRef, long timeoutSeconds, List<String> steps) {
     return new RunConfig("7", "default", "run-" + runId, runId, "11", "22", "33", "Triggered by a test", "other",
-        gitUrl, gitRef, null, steps, "dev", null, 4, timeoutSeconds, "postgres", Map.of("SHOP_TEST_VAR", "yes"));
+        gitUrl, gitRef, null, steps, "dev", null, 4, timeoutSeconds, "postgres", Map.of("SHOP_TEST_VAR", "yes"),
+        false, false, null);
+  }
+
+  /** The config with dbt Cloud's job options: the two checkbox steps and what the run defers to. */
+  static RunConfig withJobOptions(RunConfig c, boolean sourceFreshness, boolean generateDocs, String deferral) {
+    return new RunConfig(c.accountId(), c.namespace(), c.runName(), c.runId(), c.jobId(), c.projectId(),
+        c.environmentId(), c.runReason(), c.runReasonCategory(), c.gitUrl(), c.gitRef(), c.subdirectory(), c.steps(),
+        c.target(), c.schema(), c.threads(), c.timeoutSeconds(), c.adapterType(), c.env(),
+        sourceFreshness, generateDocs, deferral);
   }
 
   static String newRunId() {

@@ -78,8 +78,10 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
             .withName("job-runs")
             // No managed-by selector: a job's runs come from the API, kubectl and GitOps too.
             .withSecondaryToPrimaryMapper(new JobRunMapper(context.getPrimaryCache()))
-            // Only a run appearing, going or changing phase changes what its jobs show or start.
-            .withOnUpdateFilter((newRun, oldRun) -> phase(newRun) != phase(oldRun))
+            // Only a run appearing, going, changing phase or getting its artifacts saved changes
+            // what its jobs show or start.
+            .withOnUpdateFilter((newRun, oldRun) -> phase(newRun) != phase(oldRun)
+                || JobRunSummary.succeededAndSaved(newRun) != JobRunSummary.succeededAndSaved(oldRun))
             .build(), context);
     runs.readFrom(informer);
     return List.of(informer);

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,13 +28,11 @@ public final class FlushJobFactory {
   static final int BACKOFF_LIMIT = 2;
 
   public static Job build(DbtRun run, int attempt, FlushConfig flush, OperatorConfig config) {
-    String credentials = config.objectStore().credentialsSecret();
-    List<EnvVar> env = List.of(
+    List<EnvVar> env = new ArrayList<>(List.of(
         new EnvVar(RuntimeEnv.FLUSH_CONFIG, flush.toJson(), null),
         new EnvVar(RuntimeEnv.WORKSPACE, RuntimeEnv.DEFAULT_WORKSPACE, null),
-        new EnvVar(RuntimeEnv.TERMINATION_LOG, RuntimeEnv.DEFAULT_TERMINATION_LOG, null),
-        secretEnv("AWS_ACCESS_KEY_ID", credentials, OperatorConfig.ACCESS_KEY_ID_KEY),
-        secretEnv("AWS_SECRET_ACCESS_KEY", credentials, OperatorConfig.SECRET_ACCESS_KEY_KEY));
+        new EnvVar(RuntimeEnv.TERMINATION_LOG, RuntimeEnv.DEFAULT_TERMINATION_LOG, null)));
+    env.addAll(storeCredentials(config));
     return new JobBuilder()
         .withMetadata(RunLabels.metadata(run, ResourceNames.flushJob(run.getMetadata().getName(), attempt),
             RunLabels.COMPONENT_LOG_FLUSH))
@@ -74,6 +73,14 @@ public final class FlushJobFactory {
           .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** The object store's credentials, from the Secret the operator copies into the run's namespace. */
+  static List<EnvVar> storeCredentials(OperatorConfig config) {
+    String credentials = config.objectStore().credentialsSecret();
+    return List.of(
+        secretEnv("AWS_ACCESS_KEY_ID", credentials, OperatorConfig.ACCESS_KEY_ID_KEY),
+        secretEnv("AWS_SECRET_ACCESS_KEY", credentials, OperatorConfig.SECRET_ACCESS_KEY_KEY));
   }
 
   private static EnvVar secretEnv(String name, String secret, String key) {

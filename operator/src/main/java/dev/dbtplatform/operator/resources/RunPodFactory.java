@@ -6,6 +6,7 @@ import dev.dbtplatform.contract.RuntimeEnv;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.EnvVarSpec;
 import dev.dbtplatform.crd.ResolvedRun;
+import dev.dbtplatform.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -37,7 +38,8 @@ public final class RunPodFactory {
   static final long RUN_AS_USER = 1000;
   static final long TERMINATION_GRACE_SECONDS = 30;
 
-  public static Pod build(DbtRun run, ResolvedRun resolved) {
+  /** @param config where the deferred state comes from (the object store) and with what image */
+  public static Pod build(DbtRun run, ResolvedRun resolved, OperatorConfig config) {
     String name = ResourceNames.runPod(run.getMetadata().getName());
     List<VolumeMount> mounts = new ArrayList<>();
     List<Volume> volumes = new ArrayList<>();
@@ -62,6 +64,7 @@ public final class RunPodFactory {
           .withEnableServiceLinks(false)
           .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
           .withSecurityContext(restrictedPod())
+          .withInitContainers(StateFetchContainer.forRun(resolved, config))
           .withContainers(new ContainerBuilder()
               .withName(CONTAINER)
               .withImage(resolved.image)
@@ -108,7 +111,8 @@ public final class RunPodFactory {
         resolved.runId, resolved.jobId, resolved.projectId, resolved.environmentId,
         resolved.runReason, resolved.runReasonCategory, resolved.gitUrl, resolved.gitRef, resolved.subdirectory,
         resolved.steps, resolved.target, resolved.schema, resolved.threads, resolved.timeoutSeconds == null ? 0 : resolved.timeoutSeconds,
-        resolved.adapterType, env);
+        resolved.adapterType, env, Boolean.TRUE.equals(resolved.runGenerateSources),
+        Boolean.TRUE.equals(resolved.generateDocs), resolved.deferral == null ? null : resolved.deferral.description);
   }
 
   private static List<EnvVar> env(DbtRun run, ResolvedRun resolved) {

@@ -89,6 +89,7 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
         (ns, name) -> Optional.ofNullable(client.resources(DbtProject.class).inNamespace(ns).withName(name).get()),
         (ns, name) -> Optional.ofNullable(client.resources(DbtEnvironment.class).inNamespace(ns).withName(name).get()),
         (ns, name) -> Optional.ofNullable(client.resources(DbtJob.class).inNamespace(ns).withName(name).get()),
+        ns -> client.resources(DbtJob.class).inNamespace(ns).list().getItems(),
         clock);
   }
 
@@ -346,7 +347,15 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
       return Optional.of(RECHECK);
     }
     status.volumeName = volume.getMetadata().getName();
-    Pod pod = cluster.createOrGet(RunPodFactory.build(run, status.resolved));
+    if (status.resolved.deferral != null && status.resolved.deferral.run != null) {
+      try {
+        credentials.ensureIn(view.namespace()); // the init container fetches the deferred manifest with them
+      } catch (IllegalStateException e) {
+        status.message = e.getMessage() + "; the run waits for them to fetch the state it defers to";
+        return Optional.of(RECHECK);
+      }
+    }
+    Pod pod = cluster.createOrGet(RunPodFactory.build(run, status.resolved, config));
     if (!RunLabels.isOwnedBy(pod, run)) {
       status.message = "waiting for pod " + pod.getMetadata().getName() + " of an earlier run with this name to be removed";
       return Optional.of(RECHECK);

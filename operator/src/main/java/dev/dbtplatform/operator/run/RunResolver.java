@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Merges a run's spec with its job, environment and project into the snapshot the run executes.
@@ -34,6 +35,7 @@ public final class RunResolver {
   private final BiFunction<String, String, Optional<DbtProject>> projects;
   private final BiFunction<String, String, Optional<DbtEnvironment>> environments;
   private final BiFunction<String, String, Optional<DbtJob>> jobs;
+  private final Deferrals deferrals;
   private final Clock clock;
 
   /** Each lookup takes a namespace and a name. */
@@ -41,11 +43,13 @@ public final class RunResolver {
                      BiFunction<String, String, Optional<DbtProject>> projects,
                      BiFunction<String, String, Optional<DbtEnvironment>> environments,
                      BiFunction<String, String, Optional<DbtJob>> jobs,
+                     Function<String, List<DbtJob>> jobsInNamespace,
                      Clock clock) {
     this.config = config;
     this.projects = projects;
     this.environments = environments;
     this.jobs = jobs;
+    this.deferrals = new Deferrals(jobs, environments, jobsInNamespace);
     this.clock = clock;
   }
 
@@ -107,6 +111,10 @@ public final class RunResolver {
       }
       project = found.get();
     }
+    Deferrals.Found deferral = deferrals.resolve(job, namespace);
+    if (deferral.missing() != null) {
+      return new Resolution.Waiting(deferral.missing());
+    }
     GitSource projectGit = project == null || project.getSpec() == null ? null : project.getSpec().git;
 
     ResolvedRun r = new ResolvedRun();
@@ -139,6 +147,9 @@ public final class RunResolver {
     }
 
     r.steps = steps == null ? new ArrayList<>() : new ArrayList<>(steps);
+    r.runGenerateSources = firstNonNull(spec.runGenerateSources, jobSpec == null ? null : jobSpec.runGenerateSources, false);
+    r.generateDocs = firstNonNull(spec.generateDocs, jobSpec == null ? null : jobSpec.generateDocs, false);
+    r.deferral = deferral.state();
     r.target = firstNonBlank(spec.target, jobSpec == null ? null : jobSpec.targetName,
         env == null ? null : env.targetName, "default");
     r.schema = spec.schema;

@@ -38,7 +38,7 @@ class RunResolverTest {
   final Map<String, DbtEnvironment> environments = new HashMap<>();
   final Map<String, DbtJob> jobs = new HashMap<>();
   final RunResolver resolver = new RunResolver(OperatorConfig.defaults(),
-      lookup(projects), lookup(environments), lookup(jobs), Clock.systemUTC());
+      lookup(projects), lookup(environments), lookup(jobs), ns -> List.copyOf(jobs.values()), Clock.systemUTC());
 
   RunResolverTest() {
     DbtProject project = new DbtProject();

@@ -64,6 +64,7 @@ class SamplesTest {
         (ns, name) -> Optional.of(project).filter(p -> p.getMetadata().getName().equals(name)),
         (ns, name) -> Optional.of(environment).filter(e -> e.getMetadata().getName().equals(name)),
         (ns, name) -> Optional.of(job).filter(j -> j.getMetadata().getName().equals(name)),
+        ns -> List.of(job),
         Clock.systemUTC());
   }
 
