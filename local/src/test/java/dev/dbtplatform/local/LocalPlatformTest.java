@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dbtplatform.contract.ObjectKeys;
 import dev.dbtplatform.contract.StepMarkers;
+import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtRun;
+import dev.dbtplatform.crd.DbtRunSpec;
+import dev.dbtplatform.crd.ObjectRef;
 import dev.dbtplatform.crd.RunPhase;
 import dev.dbtplatform.crd.RunStepStatus;
 import dev.dbtplatform.api.tls.CaTrust;
@@ -161,6 +164,44 @@ class LocalPlatformTest {
 
     assertThatThrownBy(() -> HttpClient.newHttpClient().send(accounts, HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(SSLHandshakeException.class);
+  }
+
+  @Test
+  void aCiRunDefersToTheNightlyJobsLastSuccessAndRunsTheCheckboxSteps() {
+    platform.applySample("06-job-ci.yaml");
+    createRunOf("shop-nightly", "shop-nightly-for-ci");
+    assertThat(awaitFlushed("shop-nightly-for-ci").getStatus().phase).isEqualTo(RunPhase.Succeeded);
+    await().atMost(Duration.ofMinutes(1)).until(() -> {
+      DbtJob nightly = platform.client().resources(DbtJob.class).inNamespace("default").withName("shop-nightly").get();
+      return nightly.getStatus() != null && nightly.getStatus().lastSuccessfulRun != null
+          && "shop-nightly-for-ci".equals(nightly.getStatus().lastSuccessfulRun.name);
+    });
+
+    createRunOf("shop-ci", "shop-ci-1");
+    DbtRun ci = awaitFlushed("shop-ci-1");
+
+    assertThat(ci.getStatus().phase).as(ci.getStatus().message).isEqualTo(RunPhase.Succeeded);
+    assertThat(ci.getStatus().steps).extracting(s -> s.command).containsExactly(null, null, "dbt deps",
+        "dbt source freshness", "dbt build --select state:modified+", "dbt docs generate");
+    // the sample's raw_orders is stale: the freshness step fails without failing the run
+    assertThat(ci.getStatus().steps).extracting(s -> s.status).containsExactly("Succeeded", "Succeeded", "Succeeded",
+        "Failed", "Succeeded", "Succeeded");
+    String prefix = ci.getStatus().logs.prefix;
+    // the pod's init container fetched the nightly run's manifest; dbt compared against it
+    assertThat(artifacts.text(ObjectKeys.stepLog(prefix, 2)))
+        .contains("Deferring to the last successful run shop-nightly-for-ci of DbtJob 'shop-nightly'")
+        .contains("fetched manifest.json of s3://" + LocalPlatform.BUCKET + "/");
+    assertThat(artifacts.text(ObjectKeys.stepLog(prefix, 5)))
+        .contains("--select state:modified+ --defer --state")
+        .as("nothing changed since the nightly run, so nothing is rebuilt").contains("Nothing to do");
+    assertThat(artifacts.keys(prefix)).contains(ObjectKeys.stepArtifact(prefix, 6, "catalog.json"),
+        ObjectKeys.stepArtifact(prefix, 4, "sources.json"));
+  }
+
+  private static void createRunOf(String job, String name) {
+    DbtRunSpec spec = new DbtRunSpec();
+    spec.jobRef = ObjectRef.named(job);
+    platform.client().resources(DbtRun.class).inNamespace("default").resource(new DbtRun("default", name, spec)).create();
   }
 
   private static DbtRun awaitFlushed(String name) {

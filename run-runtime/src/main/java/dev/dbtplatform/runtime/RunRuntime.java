@@ -128,7 +128,6 @@ public final class RunRuntime {
     state.add(Step.gitClone());
     state.add(Step.profile(config.adapterType()));
     commands.forEach(state::add);
-    logDeferral();
     scratchDir = Files.createTempDirectory("dbt-platform-run-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 
@@ -172,17 +171,17 @@ public final class RunRuntime {
   }
 
   /** Says what the run defers to and whether its manifest arrived (the init container fetched it). */
-  private void logDeferral() {
+  private void logDeferral(LogSink log) {
     if (config.deferral() == null) {
       return;
     }
     Path manifest = RunVolumeLayout.deferredManifest(settings.workspace());
     String note = readNote(RunVolumeLayout.deferredStateNote(settings.workspace()));
     if (Files.isRegularFile(manifest)) {
-      console.info("Deferring to " + config.deferral() + ": dbt commands run with --defer --state "
+      log.info("Deferring to " + config.deferral() + ": dbt commands run with --defer --state "
           + manifest.getParent() + (note == null ? "" : " (" + note + ")"));
     } else {
-      console.info("No state to defer to (" + config.deferral() + (note == null ? "" : "; " + note)
+      log.info("No state to defer to (" + config.deferral() + (note == null ? "" : "; " + note)
           + "): dbt commands run without --defer");
     }
   }
@@ -275,6 +274,7 @@ public final class RunRuntime {
         + " threads: " + String.join(", ", profile.keys()));
     dbtEnv = DbtEnvironment.build(settings.environment(), config, profile.file().getParent(),
         state.gitSha(), state.gitBranch(), profile.secretEnv());
+    logDeferral(log);
     return new StepEnd(StepStatus.Succeeded, null, null);
   }
 

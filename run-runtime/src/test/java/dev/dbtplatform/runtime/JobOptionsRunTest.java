@@ -111,7 +111,7 @@ class JobOptionsRunTest {
         TestSupport.writeWarehouseDir(ci.resolve("warehouse"), postgres, "deferred_ci"), null);
 
     assertThat(run.exitCode).as(run.stdout()).isEqualTo(RuntimeEnv.EXIT_SUCCEEDED);
-    assertThat(run.stdout()).contains("Deferring to the production run: dbt commands run with --defer --state")
+    assertThat(run.log(2)).contains("Deferring to the production run: dbt commands run with --defer --state")
         .contains("fetched manifest.json of s3://b/prod/steps/5");
     assertThat(run.log(4)).contains("With the deferred state: dbt run --select orders --defer --state "
         + RunVolumeLayout.deferredStateDir(ciWorkspace));
@@ -138,7 +138,7 @@ class JobOptionsRunTest {
         TestSupport.writeWarehouseDir(dir.resolve("warehouse"), postgres, "no_state"), null);
 
     assertThat(run.exitCode).as(run.stdout()).isEqualTo(RuntimeEnv.EXIT_SUCCEEDED);
-    assertThat(run.stdout()).contains("No state to defer to (DbtJob 'nightly', which has no successful run; "
+    assertThat(run.log(2)).contains("No state to defer to (DbtJob 'nightly', which has no successful run; "
         + "no manifest.json under s3://b/prod/): dbt commands run without --defer");
     assertThat(run.log(4)).doesNotContain("With the deferred state");
   }

@@ -44,9 +44,8 @@ class SamplesTest {
 
   @Test
   void aRunOfTheSampleJobResolvesToTheJobsStepsInItsEnvironment() {
-    DbtJob job = (DbtJob) only(DbtJob.class);
     DbtRunSpec spec = new DbtRunSpec();
-    spec.jobRef = ObjectRef.named(job.getMetadata().getName());
+    spec.jobRef = ObjectRef.named("shop-nightly");
     Resolution resolution = resolver().resolve(new DbtRun("default", "nightly-1", spec));
 
     assertThat(resolution).isInstanceOf(Resolution.Resolved.class);
@@ -56,23 +55,46 @@ class SamplesTest {
     assertThat(resolved.steps).containsExactly("dbt seed", "dbt build");
   }
 
+  @Test
+  void aRunOfTheCiSampleDefersToTheNightlyJobAndRunsBothCheckboxSteps() {
+    DbtRunSpec spec = new DbtRunSpec();
+    spec.jobRef = ObjectRef.named("shop-ci");
+    Resolution resolution = resolver().resolve(new DbtRun("default", "ci-1", spec));
+
+    assertThat(resolution).isInstanceOf(Resolution.Resolved.class);
+    ResolvedRun resolved = ((Resolution.Resolved) resolution).run();
+    assertThat(resolved.steps).containsExactly("dbt build --select state:modified+");
+    assertThat(resolved.runGenerateSources).isTrue();
+    assertThat(resolved.generateDocs).isTrue();
+    assertThat(resolved.deferral.description).contains("DbtJob 'shop-nightly'");
+  }
+
+  @Test
+  void everySampleJobNamesARealEnvironment() {
+    assertThat(all(DbtJob.class)).extracting(j -> ((DbtJob) j).getSpec().environmentRef.name).containsOnly("production");
+  }
+
   private static RunResolver resolver() {
     DbtProject project = (DbtProject) only(DbtProject.class);
     DbtEnvironment environment = (DbtEnvironment) only(DbtEnvironment.class);
-    DbtJob job = (DbtJob) only(DbtJob.class);
+    List<DbtJob> jobs = all(DbtJob.class).stream().map(DbtJob.class::cast).toList();
     return new RunResolver(OperatorConfig.defaults(),
         (ns, name) -> Optional.of(project).filter(p -> p.getMetadata().getName().equals(name)),
         (ns, name) -> Optional.of(environment).filter(e -> e.getMetadata().getName().equals(name)),
-        (ns, name) -> Optional.of(job).filter(j -> j.getMetadata().getName().equals(name)),
-        ns -> List.of(job),
+        (ns, name) -> jobs.stream().filter(j -> j.getMetadata().getName().equals(name)).findFirst(),
+        ns -> jobs,
         Clock.systemUTC());
   }
 
   private static HasMetadata only(Class<?> type) {
+    List<HasMetadata> found = all(type);
+    assertThat(found).hasSize(1);
+    return found.get(0);
+  }
+
+  private static List<HasMetadata> all(Class<?> type) {
     try (Stream<Path> files = Files.list(SAMPLES)) {
-      List<HasMetadata> found = files.map(SamplesTest::read).filter(type::isInstance).toList();
-      assertThat(found).hasSize(1);
-      return found.get(0);
+      return files.map(SamplesTest::read).filter(type::isInstance).toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
