@@ -80,6 +80,22 @@ final class ApiDemo {
     return run;
   }
 
+  /**
+   * Each step of a run as the API shows it, and the lines of its log that say what the run
+   * deferred to.
+   */
+  void printSteps(long runId) throws IOException, InterruptedException {
+    JsonNode run = call("GET", "/api/v2/accounts/" + accountId + "/runs/" + runId + "/?include_related=run_steps", null);
+    for (JsonNode step : run.path("run_steps")) {
+      out.printf("    step %d %s: %s%n", step.path("index").asInt(), step.path("name").asText(),
+          step.path("status_humanized").asText());
+      step.path("logs").asText("").lines()
+          .filter(line -> line.contains("Deferring to") || line.contains("No state to defer to")
+              || line.contains("With the deferred state") || line.contains("Nothing to do"))
+          .forEach(line -> out.println("      " + line.strip()));
+    }
+  }
+
   private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
     HttpResponse<String> response = send(method, path, body);
     JsonNode envelope = JSON.readTree(response.body());

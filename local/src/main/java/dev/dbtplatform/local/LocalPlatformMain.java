@@ -1,5 +1,6 @@
 package dev.dbtplatform.local;
 
+import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.RunPhase;
 import dev.dbtplatform.local.node.FileTrees;
@@ -15,7 +16,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * `make run`: starts the platform on this machine, applies the sample project, environment and
- * two runs (one succeeds, one fails on purpose), follows them and shows the result.
+ * two runs (one succeeds, one fails on purpose), follows them and shows the result; then
+ * triggers the sample job and a job deferring to it through the API, and finally applies a job
+ * scheduled every minute and prints its runs as they end.
  *
  * <pre>
  * --exit             stop after the demo (exit code 0 when both runs ended as expected)
@@ -27,6 +30,10 @@ public final class LocalPlatformMain {
   static final List<String> SETUP_SAMPLES = List.of("01-project.yaml", "02-warehouse-secret.yaml", "03-environment.yaml",
       "05-job.yaml");
   static final String DEMO_JOB = "shop-nightly";
+  static final String DEFERRING_SAMPLE = "06-job-ci.yaml";
+  static final String DEFERRING_JOB = "shop-ci";
+  static final String SCHEDULED_SAMPLE = "07-job-every-minute.yaml";
+  static final String SCHEDULED_JOB = "shop-every-minute";
   static final Map<String, RunPhase> DEMO_RUNS = Map.of("10-run.yaml", RunPhase.Succeeded, "11-run-failing.yaml", RunPhase.Failed);
   static final Duration DEMO_TIMEOUT = Duration.ofMinutes(10);
 
@@ -99,17 +106,23 @@ public final class LocalPlatformMain {
         + DEMO_JOB + " has id " + jobId + ".");
     out.println("  export TOKEN=" + platform.demoToken());
     printHowToTrust(out, platform);
-    var apiRun = new ApiDemo(platform.apiUrl(), platform.caCertificate(), platform.demoAccount().id(),
-        platform.demoToken(), out)
-        .triggerAndFollow(jobId, DEMO_TIMEOUT);
+    ApiDemo api = new ApiDemo(platform.apiUrl(), platform.caCertificate(), platform.demoAccount().id(),
+        platform.demoToken(), out);
+    var apiRun = api.triggerAndFollow(jobId, DEMO_TIMEOUT);
     boolean apiAsExpected = apiRun != null && apiRun.get("is_success").asBoolean();
     out.println(apiAsExpected ? "The API run succeeded." : "The API run did not succeed; see above.");
-    asExpected = asExpected && apiAsExpected;
+    asExpected = asExpected && apiAsExpected && deferringRun(platform, api, out);
 
     if (exit) {
       platform.close();
       System.exit(asExpected ? 0 : 1);
     }
+    platform.applySample(SCHEDULED_SAMPLE);
+    out.println();
+    out.println("Applied DbtJob " + SCHEDULED_JOB + " from config/samples/" + SCHEDULED_SAMPLE
+        + ": cron \"*/1 * * * *\", a run at the start of every minute (UTC), never two at once. Its runs,");
+    out.println("also listed by the API with job_definition_id=" + platform.jobId(SCHEDULED_JOB) + ", as they end:");
+    new ScheduleWatcher(platform.client(), platform.namespace(), SCHEDULED_JOB, out).start();
     out.println("The platform keeps running; pod logs are under " + config.root().resolve("node/pods") + ". Ctrl-C stops it.");
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -117,6 +130,40 @@ public final class LocalPlatformMain {
       stop.countDown();
     }));
     stop.await();
+  }
+
+  /**
+   * A run of shop-ci, which defers to shop-nightly's latest successful run (the API run just
+   * before) and runs both checkbox steps: source freshness fails on the sample's stale source
+   * without failing the run. @return whether it succeeded
+   */
+  private static boolean deferringRun(LocalPlatform platform, ApiDemo api, PrintStream out) throws Exception {
+    platform.applySample(DEFERRING_SAMPLE);
+    waitForLastSuccess(platform, DEMO_JOB);
+    out.println();
+    out.println("Job " + DEFERRING_JOB + " (config/samples/" + DEFERRING_SAMPLE + ") defers to " + DEMO_JOB
+        + "'s last successful run and has dbt Cloud's two checkbox steps:");
+    var run = api.triggerAndFollow(platform.jobId(DEFERRING_JOB), DEMO_TIMEOUT);
+    if (run == null) {
+      return false;
+    }
+    api.printSteps(run.get("id").asLong());
+    boolean success = run.get("is_success").asBoolean();
+    out.println(success ? "The deferring run succeeded; its freshness step failed on the stale source without failing it."
+        : "The deferring run did not succeed; see above.");
+    return success;
+  }
+
+  /** The job records its latest success a moment after the run's artifacts are saved. */
+  private static void waitForLastSuccess(LocalPlatform platform, String job) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      DbtJob found = platform.client().resources(DbtJob.class).inNamespace(platform.namespace()).withName(job).get();
+      if (found != null && found.getStatus() != null && found.getStatus().lastSuccessfulRun != null) {
+        return;
+      }
+      Thread.sleep(200);
+    }
   }
 
   /** The API speaks HTTPS only; its certificate comes from a CA of this checkout that clients must be told to trust. */

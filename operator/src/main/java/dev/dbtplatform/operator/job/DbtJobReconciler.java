@@ -112,8 +112,8 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
     if (!check.ready()) {
       setReady(job, Conditions.FALSE, check.reason(), check.message(), now);
       status.nextRunTime = null;
-      // an edit of the spec is an event of its own; a missing environment is not
-      return check.reason().equals(JobCheck.ENVIRONMENT_NOT_FOUND) ? Optional.of(RECHECK_NOT_READY) : Optional.empty();
+      // an edit of the spec is an event of its own; a missing environment or another job's edit is not
+      return check.dependsOnOthers() ? Optional.of(RECHECK_NOT_READY) : Optional.empty();
     }
     if (Boolean.TRUE.equals(job.getSpec().suspend)) {
       setReady(job, Conditions.TRUE, "Suspended", "suspended: neither schedule nor completion trigger starts runs", now);

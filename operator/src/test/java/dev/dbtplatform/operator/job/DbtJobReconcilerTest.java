@@ -378,6 +378,35 @@ class DbtJobReconcilerTest {
     assertThat(ready(read(name)).getMessage()).contains("cannot trigger itself");
   }
 
+  @Test
+  void jobsWhoseCompletionTriggersFormALoopStartNoRuns() {
+    String a = "loop-a-" + SEQ.incrementAndGet();
+    String b = "loop-b-" + SEQ.incrementAndGet();
+    String c = "loop-c-" + SEQ.incrementAndGet();
+    String d = "loop-d-" + SEQ.incrementAndGet();
+    client.resource(new DbtJob(NS, a, afterCompletionOf(c, JobCompletionStatus.Succeeded))).create();
+    client.resource(new DbtJob(NS, b, afterCompletionOf(a, JobCompletionStatus.Succeeded))).create();
+    client.resource(new DbtJob(NS, c, afterCompletionOf(b, JobCompletionStatus.Succeeded))).create();
+    // d hangs off the loop without being part of it
+    client.resource(new DbtJob(NS, d, afterCompletionOf(a, JobCompletionStatus.Succeeded))).create();
+
+    Scheduler scheduler = Scheduler.on(new TestClock(Instant.now()));
+    UpdateControl<DbtJob> control = scheduler.reconcile(a);
+    scheduler.reconcile(d);
+
+    assertThat(ready(read(a)).getReason()).isEqualTo("TriggerLoop");
+    assertThat(ready(read(a)).getMessage()).contains(a + " → " + b + " → " + c + " → " + a);
+    assertThat(control.getScheduleDelay()).as("another job's edit can end the loop").isPresent();
+    assertThat(ready(read(d)).getStatus()).isEqualTo("True");
+
+    // breaking the loop anywhere makes the job ready again
+    DbtJob edited = read(c);
+    edited.getSpec().triggers.onJobCompletion = null;
+    client.resource(edited).update();
+    scheduler.reconcile(a);
+    assertThat(ready(read(a)).getStatus()).isEqualTo("True");
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   static DbtJobSpec jobSpec() {
