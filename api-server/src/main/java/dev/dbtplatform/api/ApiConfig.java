@@ -2,6 +2,8 @@ package dev.dbtplatform.api;
 
 import dev.dbtplatform.api.http.ApiServerSettings;
 import dev.dbtplatform.api.retention.RetentionSettings;
+import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
+import dev.dbtplatform.api.webhooks.WebhookSecrets;
 import java.util.Map;
 
 /**
@@ -11,9 +13,11 @@ import java.util.Map;
  *
  * @param dbUrl JDBC URL of the application database, e.g. jdbc:postgresql://postgres:5432/dbt_platform
  * @param retention how long finished runs stay in history and the object store
+ * @param webhooks how webhook deliveries are sent and how long the delivery log keeps them
+ * @param webhookSecrets the key that seals webhook signing secrets, if one is set
  */
 public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServerSettings server,
-                        RetentionSettings retention) {
+                        RetentionSettings retention, WebhookDeliverySettings webhooks, WebhookSecrets webhookSecrets) {
   public static final String DB_URL = "DBT_PLATFORM_DB_URL";
   public static final String DB_USER = "DBT_PLATFORM_DB_USER";
   public static final String DB_PASSWORD = "DBT_PLATFORM_DB_PASSWORD";
@@ -23,8 +27,9 @@ public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServe
   public static final String RATE_BURST = "DBT_PLATFORM_API_RATE_BURST";
 
   @Override
-  public String toString() { // keep the password out of logs
-    return "ApiConfig[dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", server=" + server + ", retention=" + retention + "]";
+  public String toString() { // keep the password out of logs (the secrets' key says only whether there is one)
+    return "ApiConfig[dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", server=" + server + ", retention=" + retention
+        + ", webhooks=" + webhooks + ", webhookSecrets=" + webhookSecrets + "]";
   }
 
   /** @throws IllegalArgumentException naming the variable that is missing or wrong */
@@ -38,7 +43,8 @@ public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServe
     double rate = number(env, RATE_LIMIT, ApiServerSettings.DEFAULT_REQUESTS_PER_SECOND, 0.01, 1_000_000);
     int burst = (int) number(env, RATE_BURST, ApiServerSettings.DEFAULT_BURST, 1, 1_000_000);
     return new ApiConfig(url, required(env, DB_USER), env.getOrDefault(DB_PASSWORD, ""),
-        ApiServerSettings.plain(host, port).withRateLimit(rate, burst), RetentionSettings.fromEnv(env));
+        ApiServerSettings.plain(host, port).withRateLimit(rate, burst), RetentionSettings.fromEnv(env),
+        WebhookDeliverySettings.fromEnv(env), WebhookSecrets.fromEnv(env));
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -105,7 +105,8 @@ public final class ApiMain {
     Database db = database(config);
     KubernetesClient client = new KubernetesClientBuilder().build();
     try {
-      ApiPlatform platform = ApiPlatform.start(server, db, client, objectStore, config.retention(), Clock.systemUTC());
+      ApiPlatform platform = ApiPlatform.start(server, db, client, objectStore, config.retention(), config.webhooks(),
+          config.webhookSecrets(), Clock.systemUTC());
       LOG.info("dbt-platform API server on port {} ({}), cluster {}, object store {}", platform.port(),
           server.scheme(), client.getConfiguration().getMasterUrl(), objectStore.endpointDescription());
       return new Running(platform, db, client);

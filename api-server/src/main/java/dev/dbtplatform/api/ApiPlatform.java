@@ -12,17 +12,24 @@ import dev.dbtplatform.api.storage.RunFiles;
 import dev.dbtplatform.api.storage.RunObjectsRemover;
 import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
 import dev.dbtplatform.api.webhooks.WebhookDeliveryWorker;
+import dev.dbtplatform.api.webhooks.WebhookSecrets;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API server process: the application database (migrated on start), the run history
- * recorder watching DbtRuns, the HTTP API over both, and the worker sending webhook deliveries.
+ * recorder watching DbtRuns, the HTTP API over both, the worker sending webhook deliveries (and
+ * pruning their log), and, when configured, run retention.
  * The Kubernetes client is the caller's.
  */
 public final class ApiPlatform implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiPlatform.class);
   private final List<AutoCloseable> started = new ArrayList<>();
   private Database db;
   private ApiServer server;
@@ -30,23 +37,15 @@ public final class ApiPlatform implements AutoCloseable {
   private ApiPlatform() {}
 
   /**
+   * The API server with default webhook delivery and webhook secrets stored unencrypted (it warns
+   * about that), without retention.
+   *
    * @param objectStore where run logs and artifacts are; null when there is none to read
    */
   public static ApiPlatform start(ApiServerSettings settings, Database db, KubernetesClient cluster,
                                   ObjectStoreSettings objectStore, Clock clock) {
-    ApiPlatform platform = new ApiPlatform();
-    try {
-      platform.db = db;
-      RunFiles files = objectStore == null ? null : platform.track(new RunFiles(objectStore));
-      ApiServices services = new ApiServices(db, cluster, files, clock);
-      platform.track(new RunHistoryRecorder(services.accounts(), services.ids(), services.runs()).start(cluster));
-      platform.server = platform.track(ApiServer.start(settings, services));
-      platform.track(new WebhookDeliveryWorker(db, WebhookDeliverySettings.defaults(), clock).start());
-      return platform;
-    } catch (RuntimeException e) {
-      platform.close();
-      throw e;
-    }
+    return start(settings, db, cluster, objectStore, RetentionSettings.keepForever(), WebhookDeliverySettings.defaults(),
+        WebhookSecrets.unencrypted(), clock);
   }
 
   /**
@@ -55,8 +54,35 @@ public final class ApiPlatform implements AutoCloseable {
    */
   public static ApiPlatform start(ApiServerSettings settings, Database db, KubernetesClient cluster,
                                   ObjectStoreSettings objectStore, RetentionSettings retention, Clock clock) {
-    ApiPlatform platform = start(settings, db, cluster, objectStore, clock);
+    return start(settings, db, cluster, objectStore, retention, WebhookDeliverySettings.defaults(),
+        WebhookSecrets.unencrypted(), clock);
+  }
+
+  /**
+   * The API server as configured: retention as above, webhook deliveries sent and kept as
+   * {@code webhooks} says, and their signing secrets sealed with {@code webhookSecrets}' key. With
+   * a key, secrets stored plain before are sealed now; without one, new secrets are stored plain,
+   * and a warning says so.
+   */
+  public static ApiPlatform start(ApiServerSettings settings, Database db, KubernetesClient cluster,
+                                  ObjectStoreSettings objectStore, RetentionSettings retention,
+                                  WebhookDeliverySettings webhooks, WebhookSecrets webhookSecrets, Clock clock) {
+    ApiPlatform platform = new ApiPlatform();
     try {
+      platform.db = db;
+      RunFiles files = objectStore == null ? null : platform.track(new RunFiles(objectStore));
+      ApiServices services = new ApiServices(db, cluster, files, clock, webhooks, webhookSecrets,
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      if (webhookSecrets.encrypts()) {
+        services.webhooks().sealPlainSecrets();
+      } else {
+        LOG.warn("{} is not set: webhook signing secrets are stored unencrypted in the database (marked as such). "
+            + "Set it to the base64 of 32 random bytes (openssl rand -base64 32) to encrypt them: the server then "
+            + "also encrypts the secrets stored so far when it starts.", WebhookSecrets.KEY_VARIABLE);
+      }
+      platform.track(new RunHistoryRecorder(services.accounts(), services.ids(), services.runs()).start(cluster));
+      platform.server = platform.track(ApiServer.start(settings, services));
+      platform.track(new WebhookDeliveryWorker(db, webhooks, webhookSecrets, services.webhookMetrics(), clock).start());
       if (retention.enabled()) {
         RunObjectsRemover objects = objectStore == null ? null : platform.track(new RunObjectsRemover(objectStore));
         platform.track(new RunRetention(db, cluster, objects, retention, clock).start());

@@ -3,6 +3,8 @@ package dev.dbtplatform.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
+import dev.dbtplatform.api.webhooks.WebhookSecrets;
 import dev.dbtplatform.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,6 +74,36 @@ class ApiMainTest {
     assertThatThrownBy(() -> ApiConfig.fromEnv(rate)).hasMessageContaining(ApiConfig.RATE_LIMIT);
     assertThat(ApiConfig.fromEnv(env).toString()).doesNotContain("cli-password");
     assertThat(ApiConfig.fromEnv(env).server().port()).isEqualTo(8443);
+  }
+
+  @Test
+  void webhookSettingsAndTheSecretKeyAreReadAtStartAndWrongOnesStopIt() throws Exception {
+    ApiConfig defaults = ApiConfig.fromEnv(env);
+    assertThat(defaults.webhooks()).isEqualTo(WebhookDeliverySettings.defaults());
+    assertThat(defaults.webhookSecrets().encrypts()).isFalse();
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Map<String, String> set = new HashMap<>(env);
+    set.put(WebhookDeliverySettings.RETENTION_DAYS, "7");
+    set.put(WebhookDeliverySettings.TIMEOUT_SECONDS, "3");
+    set.put(WebhookSecrets.KEY_VARIABLE, key);
+    ApiConfig config = ApiConfig.fromEnv(set);
+    assertThat(config.webhooks().retention().toDays()).isEqualTo(7);
+    assertThat(config.webhooks().timeout().toSeconds()).isEqualTo(3);
+    assertThat(config.webhookSecrets().encrypts()).isTrue();
+    assertThat(config.toString()).doesNotContain(key);
+
+    // serve stops before anything starts, naming what to fix
+    Map<String, String> badKey = new HashMap<>(env);
+    badKey.put(WebhookSecrets.KEY_VARIABLE, "not-a-key");
+    Result refused = run(badKey, "serve");
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("invalid configuration").contains(WebhookSecrets.KEY_VARIABLE)
+        .contains("openssl rand -base64 32");
+    Map<String, String> badAttempts = new HashMap<>(env);
+    badAttempts.put(WebhookDeliverySettings.MAX_ATTEMPTS, "0");
+    Result refusedAttempts = run(badAttempts, "serve");
+    assertThat(refusedAttempts.code()).isEqualTo(2);
+    assertThat(refusedAttempts.err()).contains(WebhookDeliverySettings.MAX_ATTEMPTS + " must be from 1 to 20");
   }
 
   @Test

@@ -17,7 +17,11 @@ import dev.dbtplatform.embedded.EmbeddedPostgres;
 import dev.dbtplatform.api.history.RunHistoryRecorder;
 import dev.dbtplatform.api.storage.RunFiles;
 import dev.dbtplatform.api.storage.TestStore;
+import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
+import dev.dbtplatform.api.webhooks.WebhookSecrets;
 import dev.dbtplatform.crd.DbtRun;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +123,8 @@ public final class ApiTestHarness {
   private final HttpClient http = HttpClient.newHttpClient();
   private final Tenant mine;
   private final Tenant other;
+  private final WebhookSecrets webhookSecrets = WebhookSecrets.withKey(randomKey());
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   private ApiTestHarness() {
     postgres = EmbeddedPostgres.start();
@@ -128,7 +135,9 @@ public final class ApiTestHarness {
     runFiles = new RunFiles(objectStore.settings());
     // contract tests make far more requests per second than any client should
     ApiServerSettings settings = ApiServerSettings.plain(ApiServer.DEFAULT_HOST, 0).withRateLimit(100_000, 100_000);
-    ApiServices services = new ApiServices(db, kubernetes.newClient(), runFiles, Clock.systemUTC());
+    // webhook secrets sealed with a key, as in a configured cluster; metrics on the registry /metrics serves
+    ApiServices services = new ApiServices(db, kubernetes.newClient(), runFiles, Clock.systemUTC(),
+        WebhookDeliverySettings.defaults(), webhookSecrets, registry);
     server = ApiServer.start(settings, services);
     // tests hand runs to the recorder themselves (recordRun), so that what they assert is settled
     recorder = new RunHistoryRecorder(services.accounts(), services.ids(), services.runs());
@@ -185,6 +194,22 @@ public final class ApiTestHarness {
 
   public Database db() {
     return db;
+  }
+
+  /** The key the server seals webhook signing secrets with: workers of tests need the same. */
+  public WebhookSecrets webhookSecrets() {
+    return webhookSecrets;
+  }
+
+  /** The meter registry {@code GET /metrics} serves. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
   }
 
   /** What pods wrote: the Kubernetes API serves it as their logs. */

@@ -39,7 +39,7 @@ class DatabaseTest {
   @Test
   void migrationsApplyAndAreRecorded() throws SQLException {
     assertThat(query("select version, success from flyway_schema_history where version is not null order by installed_rank"))
-        .containsExactly("1|t", "2|t", "3|t", "4|t");
+        .containsExactly("1|t", "2|t", "3|t", "4|t", "5|t");
     assertThat(query("select table_name from information_schema.tables where table_schema = 'public' "
         + "and table_name <> 'flyway_schema_history' order by table_name"))
         .containsExactly("accounts", "audit_log", "object_ids", "run_status_changes", "runs", "service_tokens", "users",
@@ -47,12 +47,17 @@ class DatabaseTest {
     assertThat(query("select constraint_name from information_schema.table_constraints "
         + "where table_name = 'service_tokens' and constraint_type = 'UNIQUE'"))
         .containsExactly("service_tokens_token_hash_uq");
+    // V5: test deliveries belong to no run; sealed signing secrets are longer than the secret
+    assertThat(query("select is_nullable from information_schema.columns "
+        + "where table_name = 'webhook_deliveries' and column_name = 'run_id'")).containsExactly("YES");
+    assertThat(query("select character_maximum_length from information_schema.columns "
+        + "where table_name = 'webhook_subscriptions' and column_name = 'hmac_secret'")).containsExactly("512");
   }
 
   @Test
   void openingAgainMigratesNothing() throws SQLException {
     Database.open(postgres.jdbcUrl("api"), "api", "api-password");
-    assertThat(query("select count(*) from flyway_schema_history where version is not null")).containsExactly("4");
+    assertThat(query("select count(*) from flyway_schema_history where version is not null")).containsExactly("5");
   }
 
   @Test

@@ -67,6 +67,10 @@ class RunsApiTest {
 
   /** Writes status as the operator would at the end of a run, with logs and artifacts flushed. */
   void finish(long runId, RunPhase phase, String reason, String... stepStatuses) {
+    finish(runId, phase, reason, List.of("git clone", "write profiles.yml", "dbt seed", "dbt build"), stepStatuses);
+  }
+
+  void finish(long runId, RunPhase phase, String reason, List<String> commands, String... stepStatuses) {
     DbtRun run = dbtRun(runId);
     String prefix = ObjectKeys.runPrefix("", Long.toString(t.id()), t.namespace(), run.getMetadata().getName(),
         run.getMetadata().getUid());
@@ -81,12 +85,11 @@ class RunsApiTest {
     s.runSeconds = 65.0;
     s.gitSha = "0123456789abcdef0123456789abcdef01234567";
     s.gitBranch = "main";
-    String[] commands = {"git clone", "write profiles.yml", "dbt seed", "dbt build"};
     for (int i = 0; i < stepStatuses.length; i++) {
       RunStepStatus step = new RunStepStatus();
       step.index = i + 1;
-      step.command = commands[i];
-      step.name = "Invoke dbt with `" + commands[i] + "`";
+      step.command = commands.get(i);
+      step.name = "Invoke dbt with `" + commands.get(i) + "`";
       step.status = stepStatuses[i];
       step.startedAt = started.plusSeconds(i * 10L).toString();
       step.finishedAt = started.plusSeconds(i * 10L + 9).toString();
@@ -393,6 +396,24 @@ class RunsApiTest {
     long succeeded = trigger(Map.of()).get("id").asLong();
     finish(succeeded, RunPhase.Succeeded, "Succeeded", "Succeeded", "Succeeded", "Succeeded", "Succeeded");
     api.post(t, t.v2() + "/runs/" + succeeded + "/retry/", null).expectError(409, "cannot be retried");
+  }
+
+  @Test
+  void checkboxStepsFollowTheTriggerAndARetryRunsOnlyTheStepsLeft() {
+    long id = trigger(Map.of("generate_docs_override", true)).get("id").asLong();
+    assertThat(dbtRun(id).getSpec().generateDocs).isTrue();
+    assertThat(dbtRun(id).getSpec().runGenerateSources).as("as the job says").isNull();
+    assertThat(dbtRun(trigger(Map.of()).get("id").asLong()).getSpec().generateDocs).isNull();
+
+    // freshness (a checkbox step) failed without ending the run; dbt build ended it; docs never ran
+    finish(id, RunPhase.Failed, "StepFailed", List.of("git clone", "write profiles.yml", "dbt source freshness",
+        "dbt build", "dbt docs generate"), "Succeeded", "Succeeded", "Failed", "Failed", "Skipped");
+    JsonNode retry = api.post(t, t.v2() + "/runs/" + id + "/retry/", null).expect(200).data();
+
+    DbtRunSpec spec = dbtRun(retry.get("id").asLong()).getSpec();
+    assertThat(spec.steps).containsExactly("dbt build", "dbt docs generate");
+    assertThat(spec.generateDocs).as("the docs step is among the steps left").isFalse();
+    assertThat(spec.runGenerateSources).isFalse();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dbtplatform.api.ApiTestHarness.Tenant;
 import dev.dbtplatform.api.db.AuditLog;
+import dev.dbtplatform.api.webhooks.TestSecrets;
 import dev.dbtplatform.api.webhooks.WebhookSubscriptions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -106,8 +107,9 @@ class WebhooksApiTest {
     assertThat(updated.get("job_ids")).isEmpty();
     assertThat(updated.get("active").asBoolean()).isFalse();
     assertThat(updated.has("hmac_secret")).isFalse();
-    assertThat(new WebhookSubscriptions(api.db(), Clock.systemUTC()).find(t.id(), id).orElseThrow().hmacSecret())
-        .isEqualTo(created.get("hmac_secret").asText());
+    String stored = new WebhookSubscriptions(api.db(), Clock.systemUTC(), api.webhookSecrets()).find(t.id(), id)
+        .orElseThrow().storedSecret();
+    assertThat(TestSecrets.open(api.webhookSecrets(), stored)).isEqualTo(created.get("hmac_secret").asText());
 
     JsonNode deleted = api.delete(t, one(id)).expect(200).data();
     assertThat(deleted.get("id").asText()).isEqualTo(id);
@@ -176,7 +178,8 @@ class WebhooksApiTest {
   void writesAreAuditedWithTheSubscription() {
     String id = api.post(t, list(), body("Audited", List.of("job.run.started"), List.of())).expect(201)
         .data().get("id").asText();
-    long internalId = new WebhookSubscriptions(api.db(), Clock.systemUTC()).find(t.id(), id).orElseThrow().id();
+    long internalId = new WebhookSubscriptions(api.db(), Clock.systemUTC(), api.webhookSecrets()).find(t.id(), id)
+        .orElseThrow().id();
     api.put(t, one(id), body("Audited again", List.of("job.run.started"), List.of())).expect(200);
     api.delete(t, one(id)).expect(200);
     api.post(t, list(), Map.of("name", "refused")).expect(400);

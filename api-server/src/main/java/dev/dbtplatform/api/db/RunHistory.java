@@ -16,6 +16,8 @@ import dev.dbtplatform.api.runs.StoredRun;
 import dev.dbtplatform.api.runs.Trigger;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.SortField;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
@@ -33,6 +36,9 @@ import org.jooq.impl.DSL;
 public final class RunHistory {
   /** A page of runs and how many match in all. */
   public record Page(List<StoredRun> runs, long totalCount) {}
+
+  /** A job's newest run and newest finished run; either may be null. */
+  public record Recent(StoredRun newest, StoredRun newestFinished) {}
 
   /** One recorded change of a run's phase or reason. */
   public record StatusChange(RunStatus status, String phase, String reason, String message, OffsetDateTime at) {}
@@ -191,6 +197,45 @@ public final class RunHistory {
     }
     return db.dsl().selectFrom(RUNS).where(where).orderBy(RUNS.ID.desc()).limit(1)
         .fetchOptional().map(RunHistory::toStored);
+  }
+
+  /**
+   * The newest run of each of these jobs, and the newest that has finished (Success, Error or
+   * Cancelled): what a job shows as {@code most_recent_run} and {@code most_recent_completed_run}.
+   * A run that has ended but still shows as Running at {@code now} (its artifacts are on their way
+   * to object storage, see {@link StoredRun#asSeenBy}) does not count as finished yet, so the two
+   * agree with what the runs API shows. Jobs without runs are left out of the answer.
+   *
+   * <p>One query for all of them, however many: per job, an index scan from its newest run back
+   * to the first that qualifies ({@code runs_job_idx}), whatever the length of its history.
+   */
+  public Map<Long, Recent> recentOfJobs(long accountId, Collection<Long> jobIds, OffsetDateTime now) {
+    Map<Long, Recent> recent = new HashMap<>();
+    if (jobIds.isEmpty()) {
+      return recent;
+    }
+    Table<?> jobs = DSL.unnest(jobIds.stream().distinct().toArray(Long[]::new)).as("jobs", "job_id");
+    Field<Long> jobId = jobs.field("job_id", Long.class);
+    Condition ofJob = RUNS.ACCOUNT_ID.eq(accountId).and(RUNS.JOB_ID.eq(jobId));
+    Condition finished = RUNS.STATUS.ge((short) RunStatus.SUCCESS.code)
+        .and(RUNS.LOGS_PENDING.isFalse().or(RUNS.FINISHED_AT.isNull())
+            .or(RUNS.FINISHED_AT.le(now.minus(StoredRun.ARTIFACTS_GRACE))));
+    Field<Boolean> isFinished = DSL.field(DSL.name("finished"), Boolean.class);
+    Table<RunsRecord> newest = DSL.lateral(DSL.selectFrom(RUNS).where(ofJob).orderBy(RUNS.ID.desc()).limit(1))
+        .as("newest");
+    Table<RunsRecord> newestFinished = DSL.lateral(DSL.selectFrom(RUNS).where(ofJob.and(finished))
+        .orderBy(RUNS.ID.desc()).limit(1)).as("newest_finished");
+    var rows = db.dsl().select(DSL.inline(false).as(isFinished)).select(newest.fields()).from(jobs).crossJoin(newest)
+        .unionAll(DSL.select(DSL.inline(true).as(isFinished)).select(newestFinished.fields()).from(jobs)
+            .crossJoin(newestFinished))
+        .fetch();
+    for (var row : rows) {
+      StoredRun run = toStored(row.into(RUNS));
+      Recent known = recent.getOrDefault(run.jobId(), new Recent(null, null));
+      recent.put(run.jobId(), Boolean.TRUE.equals(row.get(isFinished))
+          ? new Recent(known.newest(), run) : new Recent(run, known.newestFinished()));
+    }
+    return recent;
   }
 
   public Page list(RunQuery q) {

@@ -7,6 +7,7 @@ import dev.dbtplatform.api.runs.RunStatus;
 import dev.dbtplatform.api.runs.RunTimes;
 import dev.dbtplatform.api.runs.StepResult;
 import dev.dbtplatform.api.runs.Trigger;
+import dev.dbtplatform.contract.CheckboxSteps;
 import dev.dbtplatform.contract.StepNames;
 import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.DbtRun;
@@ -76,7 +77,8 @@ final class RunObservations {
       }
     } else if (resolved != null && resolved.steps != null && !runStatus.isComplete()) {
       int index = 1;
-      for (String command : resolved.steps) {
+      for (String command : CheckboxSteps.commands(resolved.steps, Boolean.TRUE.equals(resolved.runGenerateSources),
+          Boolean.TRUE.equals(resolved.generateDocs))) {
         steps.add(new StepResult(index++, StepNames.dbt(command), command, "Queued", null, null, null));
       }
     }

@@ -4,14 +4,15 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Request latency by route and status, in Prometheus format at {@code GET /metrics}. The route is
  * the matched path template ({@code /api/v2/accounts/{account_id}/runs/{run_id}}), never the
- * concrete path, so the number of series stays bounded whatever ids clients send.
+ * concrete path, so the number of series stays bounded whatever ids clients send. The registry is
+ * the server's (see {@link ApiServices#registry()}): what else records there, such as webhook
+ * deliveries, is in the same scrape.
  */
 final class ApiMetrics {
   static final String REQUESTS = "dbt_platform_api_requests";
@@ -19,10 +20,15 @@ final class ApiMetrics {
   /** Requests that matched no endpoint: refused before routing (401, 404, 413). */
   static final String NO_ROUTE = "none";
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Counter rateLimited = Counter.builder(RATE_LIMITED)
-      .description("Requests refused with 429 because their token went over its rate")
-      .register(registry);
+  private final PrometheusMeterRegistry registry;
+  private final Counter rateLimited;
+
+  ApiMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.rateLimited = Counter.builder(RATE_LIMITED)
+        .description("Requests refused with 429 because their token went over its rate")
+        .register(registry);
+  }
 
   void record(Context ctx, float millis) {
     Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();

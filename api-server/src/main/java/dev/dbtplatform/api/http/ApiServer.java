@@ -41,7 +41,7 @@ public final class ApiServer implements AutoCloseable {
     int port = settings.port();
     Authenticator auth = new Authenticator(services.tokens());
     RateLimiter limiter = new RateLimiter(settings.requestsPerSecond(), settings.burst(), System::nanoTime);
-    ApiMetrics metrics = new ApiMetrics();
+    ApiMetrics metrics = new ApiMetrics(services.registry());
     RunsApi runs = new RunsApi(services);
     List<ApiRoutes> apis = List.of(
         new AccountsApi(services),

@@ -8,17 +8,34 @@ import dev.dbtplatform.api.db.RunHistory;
 import dev.dbtplatform.api.db.TokenRepository;
 import dev.dbtplatform.api.storage.RunFiles;
 import dev.dbtplatform.api.webhooks.WebhookDeliveries;
+import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
+import dev.dbtplatform.api.webhooks.WebhookMetrics;
 import dev.dbtplatform.api.webhooks.WebhookOutbox;
+import dev.dbtplatform.api.webhooks.WebhookSecrets;
 import dev.dbtplatform.api.webhooks.WebhookSubscriptions;
+import dev.dbtplatform.api.webhooks.WebhookTester;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 
 /**
  * What the endpoints work with: the application database, the Kubernetes API (where projects,
  * environments, jobs and runs are custom resources), the object store holding run logs and
- * artifacts (null when none is configured), and the clock.
+ * artifacts (null when none is configured), the clock, how webhooks are delivered and their
+ * secrets sealed, and the meter registry that {@code GET /metrics} serves (shared with the
+ * webhook delivery worker, so that one scrape shows both).
  */
-public record ApiServices(Database db, KubernetesClient cluster, RunFiles files, Clock clock) {
+public record ApiServices(Database db, KubernetesClient cluster, RunFiles files, Clock clock,
+                          WebhookDeliverySettings webhookSettings, WebhookSecrets webhookSecrets,
+                          PrometheusMeterRegistry registry) {
+
+  /** Default webhook delivery, secrets stored unencrypted, a registry of its own: for tests and tools. */
+  public ApiServices(Database db, KubernetesClient cluster, RunFiles files, Clock clock) {
+    this(db, cluster, files, clock, WebhookDeliverySettings.defaults(), WebhookSecrets.unencrypted(),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
   public AccountRepository accounts() {
     return new AccountRepository(db);
   }
@@ -37,11 +54,20 @@ public record ApiServices(Database db, KubernetesClient cluster, RunFiles files,
   }
 
   public WebhookSubscriptions webhooks() {
-    return new WebhookSubscriptions(db, clock);
+    return new WebhookSubscriptions(db, clock, webhookSecrets);
   }
 
   public WebhookDeliveries webhookDeliveries() {
     return new WebhookDeliveries(db);
+  }
+
+  public WebhookMetrics webhookMetrics() {
+    return new WebhookMetrics(registry);
+  }
+
+  /** Sends test deliveries; it holds an HTTP client, so make one per server, not per request. */
+  public WebhookTester webhookTester() {
+    return new WebhookTester(db, webhookSettings, webhookSecrets, webhookMetrics(), clock);
   }
 
   public AuditLog audit() {

@@ -31,12 +31,14 @@ final class JobJson {
   private JobJson() {}
 
   /** The job with the given id, if it is the account's and still exists. */
-  static Optional<Map<String, Object>> find(ApiServices services, Account account, long jobId) {
+  static Optional<Map<String, Object>> find(ApiServices services, Account account, long jobId, String baseUrl) {
     JobReferences refs = JobReferences.of(services, account);
-    return refs.jobs().find(account, jobId).map(job -> toJson(account, jobId, job, refs));
+    RecentRuns recent = new RecentRuns(services, account, baseUrl);
+    return refs.jobs().find(account, jobId).map(job -> toJson(account, jobId, job, refs, recent));
   }
 
-  static Map<String, Object> toJson(Account account, long jobId, DbtJob job, JobReferences refs) {
+  /** @param recent where the job's most recent runs come from: loaded for a whole page at once by lists */
+  static Map<String, Object> toJson(Account account, long jobId, DbtJob job, JobReferences refs, RecentRuns recent) {
     DbtJobSpec spec = job.getSpec() == null ? new DbtJobSpec() : job.getSpec();
     String environment = spec.environmentRef == null ? null : spec.environmentRef.name;
     String cron = spec.triggers == null || spec.triggers.schedule == null ? null : spec.triggers.schedule.cron;
@@ -71,8 +73,8 @@ final class JobJson {
     OffsetDateTime next = cron == null || suspended ? null : nextRun(job.getStatus());
     m.put("next_run", AccountsApi.timestamp(next));
     m.put("next_run_humanized", next == null ? null : humanized(refs.now(), next.toInstant()));
-    m.put("most_recent_run", null);
-    m.put("most_recent_completed_run", null);
+    m.put("most_recent_run", recent.mostRecent(jobId));
+    m.put("most_recent_completed_run", recent.mostRecentCompleted(jobId));
     return m;
   }
 

@@ -61,15 +61,19 @@ final class JobsApi implements ApiRoutes {
     if (environmentId != null) {
       filters.put("environment_id", environmentId);
     }
+    // the page's most recent runs in one query, not one per job
+    RecentRuns recent = new RecentRuns(services, account, RunsApi.baseUrl(ctx))
+        .load(paging.page(matching).stream().map(row -> row.key().id()).toList());
     ApiServer.json(ctx, 200, paging.envelope(matching, filter.shown(filters), order.toString(),
-        row -> JobJson.toJson(account, row.key().id(), row.job(), refs)));
+        row -> JobJson.toJson(account, row.key().id(), row.job(), refs, recent)));
   }
 
   void get(Context ctx) {
     Account account = RequestAuth.account(ctx, services);
     long id = PathIds.parse(ctx, "job_id", "job");
     JobReferences refs = JobReferences.of(services, account);
-    ApiServer.json(ctx, 200, Envelope.success(JobJson.toJson(account, id, refs.jobs().get(account, id), refs)));
+    ApiServer.json(ctx, 200, Envelope.success(JobJson.toJson(account, id, refs.jobs().get(account, id), refs,
+        recent(ctx, account))));
   }
 
   void create(Context ctx) {
@@ -86,7 +90,8 @@ final class JobsApi implements ApiRoutes {
       return draft;
     });
     Audit.object(ctx, Kind.DbtJob.name(), created.id());
-    ApiServer.json(ctx, 201, Envelope.created(JobJson.toJson(account, created.id(), created.resource(), refs)));
+    ApiServer.json(ctx, 201, Envelope.created(JobJson.toJson(account, created.id(), created.resource(), refs,
+        recent(ctx, account))));
   }
 
   void update(Context ctx) {
@@ -99,7 +104,7 @@ final class JobsApi implements ApiRoutes {
     new JobRequest(refs).apply(body, job, id);
     labelIds(job, id, refs);
     DbtJob updated = refs.jobs().update(job, id);
-    ApiServer.json(ctx, 200, Envelope.success(JobJson.toJson(account, id, updated, refs)));
+    ApiServer.json(ctx, 200, Envelope.success(JobJson.toJson(account, id, updated, refs, recent(ctx, account))));
   }
 
   void delete(Context ctx) {
@@ -108,10 +113,14 @@ final class JobsApi implements ApiRoutes {
     JobReferences refs = JobReferences.of(services, account);
     DbtJob job = refs.jobs().get(account, id);
     Audit.object(ctx, Kind.DbtJob.name(), id);
-    Map<String, Object> json = JobJson.toJson(account, id, job, refs);
+    Map<String, Object> json = JobJson.toJson(account, id, job, refs, recent(ctx, account));
     refs.jobs().delete(job, id);
     json.put("state", 2); // dbt Cloud answers a delete with the object in its deleted state
     ApiServer.json(ctx, 200, Envelope.success(json));
+  }
+
+  private RecentRuns recent(Context ctx, Account account) {
+    return new RecentRuns(services, account, RunsApi.baseUrl(ctx));
   }
 
   /** The numeric ids on the job's labels, for kubectl selectors; they follow the job's environment. */

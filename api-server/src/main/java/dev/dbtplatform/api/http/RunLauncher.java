@@ -99,6 +99,8 @@ final class RunLauncher {
     spec.target = request.target();
     spec.schema = request.schema();
     spec.timeoutSeconds = request.timeoutSeconds();
+    spec.generateDocs = request.generateDocs();
+    spec.runGenerateSources = request.runGenerateSources();
     if (request.gitRef() != null) {
       spec.git = new GitSource();
       spec.git.ref = request.gitRef();

@@ -95,7 +95,7 @@ final class RunsApi implements ApiRoutes {
     RunHistory.Page page = services.runs().list(new RunQuery(account.id(), jobId, projectId, environmentId, statuses,
         range == null ? null : range[0], range == null ? null : range[1], order, descending, limit, offset));
     OffsetDateTime now = OffsetDateTime.now(services.clock());
-    RelatedObjects related = new RelatedObjects(services, account, includes);
+    RelatedObjects related = new RelatedObjects(services, account, includes, baseUrl(ctx)).prepare(page.runs());
     List<Map<String, Object>> data = page.runs().stream()
         .map(run -> RunJson.toJson(run, includes, baseUrl(ctx), now, this::stepLog, related.of(run)))
         .toList();
@@ -109,7 +109,8 @@ final class RunsApi implements ApiRoutes {
   void get(Context ctx) {
     StoredRun run = run(ctx);
     Set<String> includes = new QueryParams(ctx).choices("include_related", RunJson.INCLUDES);
-    Map<String, Object> related = new RelatedObjects(services, RequestAuth.account(ctx, services), includes).of(run);
+    Map<String, Object> related = new RelatedObjects(services, RequestAuth.account(ctx, services), includes,
+        baseUrl(ctx)).of(run);
     BiFunction<StoredRun, Integer, String> stepLog = this::stepLog;
     Optional<LiveRun> fromPod = includes.contains("run_steps") || includes.contains("debug_logs")
         ? live.read(run) : Optional.empty();
@@ -160,22 +161,28 @@ final class RunsApi implements ApiRoutes {
     ApiServer.json(ctx, 200, Envelope.success(toJson(ctx, retried, Set.of(), OffsetDateTime.now(services.clock()))));
   }
 
-  /** A new run of the errored run's job that starts at the step that failed, keeping its overrides. */
+  /**
+   * A new run of the errored run's job that starts at the step that failed, keeping its overrides.
+   * The steps left hold a docs checkbox step if the run had one, so the new run adds no checkbox
+   * steps of its own. A run that failed before dbt started (clone, profile) runs as its job says.
+   */
   static RunRequest fromFailedStep(StoredRun run, String category, String cause) {
-    int failed = run.firstFailedStep();
-    List<String> steps = failed == 0 ? null : run.steps().stream()
-        .filter(s -> s.index() >= failed).map(s -> s.command()).toList();
+    int failed = run.failedStep();
+    List<String> steps = run.steps().stream()
+        .filter(s -> failed > 0 && s.index() >= failed && s.command() != null).map(s -> s.command()).toList();
     Map<String, Object> o = run.trigger().overrides();
     Map<String, Object> overrides = new LinkedHashMap<>(o);
-    if (steps != null) {
+    if (!steps.isEmpty()) {
       overrides.put("steps_override", steps);
     }
     String gitRef = run.gitSha() != null ? run.gitSha() : (String) o.getOrDefault("git_branch", null);
-    return new RunRequest(run.jobId(), new Trigger(cause, category, overrides), steps,
+    Boolean checkboxes = steps.isEmpty() ? null : Boolean.FALSE;
+    return new RunRequest(run.jobId(), new Trigger(cause, category, overrides), steps.isEmpty() ? null : steps,
         o.get("threads_override") instanceof Number n ? n.intValue() : null,
         (String) o.get("target_name_override"), (String) o.get("schema_override"),
         o.get("timeout_seconds_override") instanceof Number n ? n.longValue() : null,
-        gitRef, run.id());
+        gitRef, run.id(), steps.isEmpty() && o.get("generate_docs_override") instanceof Boolean b ? b : checkboxes,
+        checkboxes);
   }
 
   StoredRun run(Context ctx) {

@@ -52,7 +52,7 @@ final class TriggerApi implements ApiRoutes {
     RunRequest request = latest != null && latest.status() == RunStatus.ERROR
         ? RunsApi.fromFailedStep(latest, "retry", "Rerun of run " + latest.id() + " from its failed step")
         : new RunRequest(jobId, new Trigger("Rerun of job " + jobId, "api", null), null, null, null, null, null, null,
-            latest == null ? null : latest.id());
+            latest == null ? null : latest.id(), null, null);
     answer(ctx, launcher.launch(account, request));
   }
 

@@ -83,6 +83,6 @@ final class TriggerBody {
       overrides.put("steps_override", steps);
     }
     return new RunRequest(jobId, new Trigger(cause, category, overrides), steps, threads, target, schema, timeout,
-        sha.orElse(branch.orElse(null)), rerunOf);
+        sha.orElse(branch.orElse(null)), rerunOf, (Boolean) overrides.get("generate_docs_override"), null);
   }
 }

@@ -33,9 +33,9 @@ final class WebhookJson {
   }
 
   /** The answer to a create: the only one that carries the signing secret. */
-  static Map<String, Object> created(WebhookSubscription s) {
+  static Map<String, Object> created(WebhookSubscription s, String secret) {
     Map<String, Object> m = toJson(s);
-    m.put("hmac_secret", s.hmacSecret());
+    m.put("hmac_secret", secret);
     return m;
   }
 
@@ -44,7 +44,7 @@ final class WebhookJson {
     m.put("id", d.id());
     m.put("event_id", d.eventId());
     m.put("event_type", d.eventType());
-    m.put("run_id", d.runId());
+    m.put("run_id", d.runId()); // null for a test delivery
     m.put("status", d.status());
     m.put("attempts", d.attempts());
     m.put("next_attempt_at", AccountsApi.timestamp(d.nextAttemptAt()));

@@ -1,6 +1,7 @@
 package dev.dbtplatform.api.live;
 
 import dev.dbtplatform.api.runs.StoredRun;
+import dev.dbtplatform.contract.CheckboxSteps;
 import dev.dbtplatform.contract.RunPod;
 import dev.dbtplatform.crd.DbtRun;
 import dev.dbtplatform.crd.DbtRunStatus;
@@ -66,7 +67,8 @@ public final class LiveRuns {
           e.getMessage());
       return Optional.empty();
     }
-    List<String> commands = status.resolved.steps == null ? List.of() : status.resolved.steps;
+    List<String> commands = CheckboxSteps.commands(status.resolved.steps,
+        Boolean.TRUE.equals(status.resolved.runGenerateSources), Boolean.TRUE.equals(status.resolved.generateDocs));
     return Optional.of(LiveSteps.of(splitter.total(), splitter.steps(), commands, status.resolved.adapterType));
   }
 }

@@ -46,8 +46,11 @@ public record StoredRun(long id, long accountId, String namespace, String name, 
         startedAt, null, queuedSeconds, prepSeconds, runSeconds, steps, logsBucket, logsPrefix, false, true, updatedAt);
   }
 
-  /** The index of the first step that did not succeed, or 0 when none failed. */
-  public int firstFailedStep() {
-    return steps.stream().filter(s -> "Failed".equals(s.status())).mapToInt(StepResult::index).findFirst().orElse(0);
+  /**
+   * The index of the step that ended the run by failing, or 0 when none did. That is the last
+   * failed one: a failed source freshness checkbox step does not end a run, the steps after it run.
+   */
+  public int failedStep() {
+    return steps.stream().filter(s -> "Failed".equals(s.status())).mapToInt(StepResult::index).max().orElse(0);
   }
 }

@@ -3,16 +3,21 @@ package dev.dbtplatform.api.webhooks;
 import java.time.Duration;
 
 /**
- * How one attempt to deliver ended: the receiver's HTTP status, or, when none came (refused
- * connection, timeout, bad address), why.
+ * How one attempt to deliver ended: the receiver's HTTP status (and its {@code Retry-After}, on
+ * the answers that may carry one), or, when none came (refused connection, timeout, bad address,
+ * a secret that could not be read to sign), why.
  */
-record AttemptOutcome(Integer statusCode, String error, Duration took) {
+record AttemptOutcome(Integer statusCode, String error, Duration took, String retryAfter) {
   static AttemptOutcome answered(int statusCode, Duration took) {
-    return new AttemptOutcome(statusCode, null, took);
+    return answered(statusCode, null, took);
+  }
+
+  static AttemptOutcome answered(int statusCode, String retryAfter, Duration took) {
+    return new AttemptOutcome(statusCode, null, took, RetryAfter.appliesTo(statusCode) ? retryAfter : null);
   }
 
   static AttemptOutcome unanswered(String error, Duration took) {
-    return new AttemptOutcome(null, error, took);
+    return new AttemptOutcome(null, error, took, null);
   }
 
   boolean delivered() {

@@ -24,9 +24,14 @@ public final class WebhookDeliveries {
   static final String DELIVERED = "delivered";
   static final String FAILED = "failed";
   static final String SKIPPED = "skipped";
+  static final int PRUNE_BATCH = 1000;
 
-  /** A delivery a worker has claimed, with what it needs to send it. */
-  record Claimed(long id, long subscriptionId, String clientUrl, String secret, String payload, int attempts) {
+  /**
+   * A delivery a worker has claimed, with what it needs to send it. {@code storedSecret} is the
+   * signing secret as stored (sealed, or marked plain): the sender opens it to sign.
+   */
+  record Claimed(long id, long subscriptionId, String eventType, String clientUrl, String storedSecret, String payload,
+                 int attempts) {
     @Override
     public String toString() { // keep the secret out of logs
       return "Claimed[delivery " + id + ", subscription " + subscriptionId + ", attempt " + (attempts + 1) + "]";
@@ -36,8 +41,8 @@ public final class WebhookDeliveries {
   /** One attempt as the delivery log shows it. */
   public record Attempt(int attempt, OffsetDateTime startedAt, long durationMs, Integer statusCode, String error) {}
 
-  /** One delivery as the log shows it, with its attempts in order. */
-  public record LogEntry(long id, String eventId, String eventType, long runId, String status, int attempts,
+  /** One delivery as the log shows it, with its attempts in order; a test delivery has no run. */
+  public record LogEntry(long id, String eventId, String eventType, Long runId, String status, int attempts,
                          OffsetDateTime nextAttemptAt, Integer lastStatusCode, String lastError,
                          OffsetDateTime deliveredAt, OffsetDateTime createdAt, String payload,
                          List<Attempt> attemptLog) {}
@@ -60,7 +65,7 @@ public final class WebhookDeliveries {
       DSLContext dsl = tx.dsl();
       var due = dsl.select(WEBHOOK_DELIVERIES.ID, WEBHOOK_DELIVERIES.SUBSCRIPTION_ID, WEBHOOK_DELIVERIES.PAYLOAD,
               WEBHOOK_DELIVERIES.ATTEMPTS, WEBHOOK_SUBSCRIPTIONS.CLIENT_URL, WEBHOOK_SUBSCRIPTIONS.HMAC_SECRET,
-              WEBHOOK_SUBSCRIPTIONS.ACTIVE)
+              WEBHOOK_SUBSCRIPTIONS.ACTIVE, WEBHOOK_DELIVERIES.EVENT_TYPE)
           .from(WEBHOOK_DELIVERIES)
           .join(WEBHOOK_SUBSCRIPTIONS).on(WEBHOOK_SUBSCRIPTIONS.ID.eq(WEBHOOK_DELIVERIES.SUBSCRIPTION_ID))
           .where(WEBHOOK_DELIVERIES.STATUS.eq(WebhookOutbox.PENDING), WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT.le(now), scope)
@@ -78,7 +83,7 @@ public final class WebhookDeliveries {
             .execute();
       }
       List<Claimed> claimed = due.stream().filter(r -> Boolean.TRUE.equals(r.value7()))
-          .map(r -> new Claimed(r.value1(), r.value2(), r.value5(), r.value6(), r.value3(), r.value4()))
+          .map(r -> new Claimed(r.value1(), r.value2(), r.value8(), r.value5(), r.value6(), r.value3(), r.value4()))
           .toList();
       if (!claimed.isEmpty()) {
         dsl.update(WEBHOOK_DELIVERIES)
@@ -95,33 +100,81 @@ public final class WebhookDeliveries {
    * or failed for good when that is null. The subscription shows the latest answer.
    */
   void recordAttempt(Claimed delivery, OffsetDateTime startedAt, AttemptOutcome outcome, OffsetDateTime retryAt) {
-    int attempt = delivery.attempts() + 1;
-    String status = outcome.delivered() ? DELIVERED : retryAt != null ? WebhookOutbox.PENDING : FAILED;
+    db.dsl().transaction(tx -> recordAttempt(tx.dsl(), delivery.id(), delivery.subscriptionId(), delivery.attempts() + 1,
+        startedAt, outcome, retryAt));
+  }
+
+  /**
+   * Logs a test delivery, sent once and never retried, with its one attempt: it belongs to no run,
+   * and the worker never claims it (it is delivered or failed from the start).
+   */
+  void recordTest(WebhookSubscription subscription, String eventId, String payload, OffsetDateTime startedAt,
+                  AttemptOutcome outcome) {
     db.dsl().transaction(tx -> {
       DSLContext dsl = tx.dsl();
-      dsl.insertInto(WEBHOOK_DELIVERY_ATTEMPTS)
-          .set(WEBHOOK_DELIVERY_ATTEMPTS.DELIVERY_ID, delivery.id())
-          .set(WEBHOOK_DELIVERY_ATTEMPTS.ATTEMPT, attempt)
-          .set(WEBHOOK_DELIVERY_ATTEMPTS.STARTED_AT, startedAt)
-          .set(WEBHOOK_DELIVERY_ATTEMPTS.DURATION_MS, outcome.took().toMillis())
-          .set(WEBHOOK_DELIVERY_ATTEMPTS.STATUS_CODE, outcome.statusCode())
-          .set(WEBHOOK_DELIVERY_ATTEMPTS.ERROR, outcome.error())
-          .execute();
-      dsl.update(WEBHOOK_DELIVERIES)
-          .set(WEBHOOK_DELIVERIES.ATTEMPTS, attempt)
-          .set(WEBHOOK_DELIVERIES.STATUS, status)
-          .set(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT, outcome.delivered() ? null : retryAt)
-          .set(WEBHOOK_DELIVERIES.LAST_STATUS_CODE, outcome.statusCode())
-          .set(WEBHOOK_DELIVERIES.LAST_ERROR, outcome.delivered() ? null : outcome.describe())
-          .set(WEBHOOK_DELIVERIES.DELIVERED_AT, outcome.delivered() ? startedAt.plus(outcome.took()) : null)
-          .where(WEBHOOK_DELIVERIES.ID.eq(delivery.id()))
-          .execute();
-      var subscription = dsl.update(WEBHOOK_SUBSCRIPTIONS).set(WEBHOOK_SUBSCRIPTIONS.DISPATCHED_AT, startedAt);
-      if (outcome.statusCode() != null) {
-        subscription = subscription.set(WEBHOOK_SUBSCRIPTIONS.HTTP_STATUS_CODE, outcome.statusCode());
-      }
-      subscription.where(WEBHOOK_SUBSCRIPTIONS.ID.eq(delivery.subscriptionId())).execute();
+      long id = dsl.insertInto(WEBHOOK_DELIVERIES)
+          .set(WEBHOOK_DELIVERIES.SUBSCRIPTION_ID, subscription.id())
+          .set(WEBHOOK_DELIVERIES.ACCOUNT_ID, subscription.accountId())
+          .set(WEBHOOK_DELIVERIES.EVENT_TYPE, WebhookPayload.TEST_EVENT)
+          .set(WEBHOOK_DELIVERIES.EVENT_ID, eventId)
+          .set(WEBHOOK_DELIVERIES.PAYLOAD, payload)
+          .set(WEBHOOK_DELIVERIES.STATUS, outcome.delivered() ? DELIVERED : FAILED)
+          .set(WEBHOOK_DELIVERIES.CREATED_AT, startedAt)
+          .returning(WEBHOOK_DELIVERIES.ID)
+          .fetchOne()
+          .getId();
+      recordAttempt(dsl, id, subscription.id(), 1, startedAt, outcome, null);
     });
+  }
+
+  private static void recordAttempt(DSLContext dsl, long deliveryId, long subscriptionId, int attempt,
+                                    OffsetDateTime startedAt, AttemptOutcome outcome, OffsetDateTime retryAt) {
+    String status = outcome.delivered() ? DELIVERED : retryAt != null ? WebhookOutbox.PENDING : FAILED;
+    dsl.insertInto(WEBHOOK_DELIVERY_ATTEMPTS)
+        .set(WEBHOOK_DELIVERY_ATTEMPTS.DELIVERY_ID, deliveryId)
+        .set(WEBHOOK_DELIVERY_ATTEMPTS.ATTEMPT, attempt)
+        .set(WEBHOOK_DELIVERY_ATTEMPTS.STARTED_AT, startedAt)
+        .set(WEBHOOK_DELIVERY_ATTEMPTS.DURATION_MS, outcome.took().toMillis())
+        .set(WEBHOOK_DELIVERY_ATTEMPTS.STATUS_CODE, outcome.statusCode())
+        .set(WEBHOOK_DELIVERY_ATTEMPTS.ERROR, outcome.error())
+        .execute();
+    dsl.update(WEBHOOK_DELIVERIES)
+        .set(WEBHOOK_DELIVERIES.ATTEMPTS, attempt)
+        .set(WEBHOOK_DELIVERIES.STATUS, status)
+        .set(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT, outcome.delivered() ? null : retryAt)
+        .set(WEBHOOK_DELIVERIES.LAST_STATUS_CODE, outcome.statusCode())
+        .set(WEBHOOK_DELIVERIES.LAST_ERROR, outcome.delivered() ? null : outcome.describe())
+        .set(WEBHOOK_DELIVERIES.DELIVERED_AT, outcome.delivered() ? startedAt.plus(outcome.took()) : null)
+        .where(WEBHOOK_DELIVERIES.ID.eq(deliveryId))
+        .execute();
+    var subscription = dsl.update(WEBHOOK_SUBSCRIPTIONS).set(WEBHOOK_SUBSCRIPTIONS.DISPATCHED_AT, startedAt);
+    if (outcome.statusCode() != null) {
+      subscription = subscription.set(WEBHOOK_SUBSCRIPTIONS.HTTP_STATUS_CODE, outcome.statusCode());
+    }
+    subscription.where(WEBHOOK_SUBSCRIPTIONS.ID.eq(subscriptionId)).execute();
+  }
+
+  /**
+   * Deletes finished deliveries (delivered, failed or skipped) made before {@code cutoff}, with
+   * their attempts, in batches; pending ones stay however old. Safe in several replicas at once:
+   * each batch skips rows another replica is deleting, and deleting a row twice deletes nothing.
+   *
+   * @return how many were deleted
+   */
+  int prune(OffsetDateTime cutoff, Condition scope) {
+    int deleted = 0;
+    int batch;
+    do {
+      batch = db.dsl().deleteFrom(WEBHOOK_DELIVERIES)
+          .where(WEBHOOK_DELIVERIES.ID.in(DSL.select(WEBHOOK_DELIVERIES.ID).from(WEBHOOK_DELIVERIES)
+              .where(WEBHOOK_DELIVERIES.STATUS.in(DELIVERED, FAILED, SKIPPED), WEBHOOK_DELIVERIES.CREATED_AT.lt(cutoff),
+                  scope)
+              .limit(PRUNE_BATCH)
+              .forUpdate().skipLocked()))
+          .execute();
+      deleted += batch;
+    } while (batch == PRUNE_BATCH);
+    return deleted;
   }
 
   /** A subscription's deliveries, newest first, with every attempt. */

@@ -15,6 +15,13 @@ import java.util.Map;
  * status message says "None", as dbt Cloud's payloads do.
  */
 final class WebhookPayload {
+  /**
+   * The event type of a test delivery. dbt Cloud documents no name for what its test endpoint
+   * sends, so this is the platform's own; it is none of the job.run.* events a subscription can
+   * ask for, so a receiver that acts on those leaves a test alone.
+   */
+  static final String TEST_EVENT = "webhook.test";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private WebhookPayload() {}
@@ -40,15 +47,35 @@ final class WebhookPayload {
     } else if (event == WebhookEvent.ERRORED) {
       data.put("runErroredAt", time(run.finishedAt()));
     }
+    return write(envelope(subscription, event.wireName, eventId, now, data));
+  }
 
+  /**
+   * A test delivery: the fields every delivery has, and in {@code data} only that it is a test,
+   * since no run is behind it.
+   */
+  static String test(WebhookSubscription subscription, String eventId, OffsetDateTime now) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("test", true);
+    data.put("message", "A test delivery of webhook subscription " + subscription.publicId()
+        + ": it is signed like every delivery; no run is behind it.");
+    return write(envelope(subscription, TEST_EVENT, eventId, now, data));
+  }
+
+  private static Map<String, Object> envelope(WebhookSubscription subscription, String eventType, String eventId,
+                                              OffsetDateTime now, Map<String, Object> data) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("accountId", run.accountId());
+    body.put("accountId", subscription.accountId());
     body.put("webhooksID", subscription.publicId());
     body.put("eventId", eventId);
     body.put("timestamp", now.toInstant().toString());
-    body.put("eventType", event.wireName);
+    body.put("eventType", eventType);
     body.put("webhookName", subscription.name());
     body.put("data", data);
+    return body;
+  }
+
+  private static String write(Map<String, Object> body) {
     try {
       return JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {

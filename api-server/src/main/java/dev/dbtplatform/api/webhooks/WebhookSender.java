@@ -13,17 +13,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * POSTs a payload to a receiver, signed, and waits at most the timeout for the whole exchange.
+ * POSTs a payload to a receiver, signed with the subscription's secret (opened from its stored
+ * form only here, for the signature), and waits at most the timeout for the whole exchange.
  * Redirects are not followed: a signed event goes only where the subscription says.
  */
 final class WebhookSender {
   static final String USER_AGENT = "dbt-platform-webhooks";
 
+  /**
+   * An attempt under way: the answer to wait for, or, when it could not even start (a secret
+   * that cannot be opened, a URL the HTTP client refuses), its outcome already.
+   */
+  record Attempt(long startedNanos, CompletableFuture<HttpResponse<Void>> sending, AttemptOutcome refused) {}
+
   private final HttpClient http;
   private final Duration timeout;
+  private final WebhookSecrets secrets;
 
-  WebhookSender(Duration timeout) {
+  WebhookSender(Duration timeout, WebhookSecrets secrets) {
     this.timeout = timeout;
+    this.secrets = secrets;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -32,24 +41,42 @@ final class WebhookSender {
   }
 
   /** Starts sending; {@link #outcome} waits for the answer. Attempts to several receivers run at once. */
-  CompletableFuture<HttpResponse<Void>> send(String clientUrl, String secret, String payload) {
-    byte[] body = payload.getBytes(StandardCharsets.UTF_8);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(clientUrl))
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .header("User-Agent", USER_AGENT)
-        .header("Authorization", WebhookSignature.sign(secret, body))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+  Attempt start(String clientUrl, String storedSecret, String payload) {
+    long startedNanos = System.nanoTime();
+    String secret;
+    try {
+      secret = secrets.open(storedSecret);
+    } catch (WebhookSecrets.UnreadableSecretException e) {
+      return new Attempt(startedNanos, null, AttemptOutcome.unanswered("cannot sign: " + e.getMessage(), Duration.ZERO));
+    }
+    try {
+      byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+      HttpRequest request = HttpRequest.newBuilder(URI.create(clientUrl))
+          .timeout(timeout)
+          .header("Content-Type", "application/json")
+          .header("User-Agent", USER_AGENT)
+          .header("Authorization", WebhookSignature.sign(secret, body))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+          .build();
+      return new Attempt(startedNanos, http.sendAsync(request, HttpResponse.BodyHandlers.discarding()), null);
+    } catch (RuntimeException e) { // an address the HTTP client cannot use
+      return new Attempt(startedNanos, null,
+          AttemptOutcome.unanswered("cannot send to the subscription's URL: " + e.getMessage(), Duration.ZERO));
+    }
   }
 
-  /** The attempt's outcome, waiting until {@code startedNanos} plus the timeout at most. */
-  AttemptOutcome outcome(CompletableFuture<HttpResponse<Void>> sending, long startedNanos) {
+  /** The attempt's outcome, waiting until its start plus the timeout at most. */
+  AttemptOutcome outcome(Attempt attempt) {
+    if (attempt.refused() != null) {
+      return attempt.refused();
+    }
+    CompletableFuture<HttpResponse<Void>> sending = attempt.sending();
+    long startedNanos = attempt.startedNanos();
     long left = timeout.toNanos() - (System.nanoTime() - startedNanos);
     try {
       HttpResponse<Void> response = sending.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-      return AttemptOutcome.answered(response.statusCode(), since(startedNanos));
+      return AttemptOutcome.answered(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
+          since(startedNanos));
     } catch (TimeoutException e) {
       sending.cancel(true);
       return AttemptOutcome.unanswered(timedOut(), since(startedNanos));

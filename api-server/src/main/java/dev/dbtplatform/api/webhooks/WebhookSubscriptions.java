@@ -11,32 +11,81 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** An account's webhook subscriptions; every lookup is by (account, id). */
+/**
+ * An account's webhook subscriptions; every lookup is by (account, id). Signing secrets are
+ * stored sealed (or marked plain, without a key) by {@link WebhookSecrets}, and never opened here.
+ */
 public final class WebhookSubscriptions {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookSubscriptions.class);
+
   /** A page of subscriptions and how many the account has in all. */
   public record Page(List<WebhookSubscription> subscriptions, long totalCount) {}
 
+  /** A new subscription and its signing secret, which is shown this once. */
+  public record Created(WebhookSubscription subscription, String secret) {
+    @Override
+    public String toString() { // keep the secret out of logs and assertion messages
+      return "Created[" + subscription + "]";
+    }
+  }
+
   private final Database db;
   private final Clock clock;
+  private final WebhookSecrets secrets;
 
-  public WebhookSubscriptions(Database db, Clock clock) {
+  public WebhookSubscriptions(Database db, Clock clock, WebhookSecrets secrets) {
     this.db = db;
     this.clock = clock;
+    this.secrets = secrets;
   }
 
   /** A new subscription with a new signing secret, which the result carries. */
-  public WebhookSubscription create(long accountId, WebhookSpec spec) {
+  public Created create(long accountId, WebhookSpec spec) {
     OffsetDateTime now = OffsetDateTime.now(clock);
+    String secret = WebhookIds.secret();
     WebhookSubscriptionsRecord r = db.dsl().newRecord(WEBHOOK_SUBSCRIPTIONS);
     r.setPublicId(WebhookIds.subscriptionId());
     r.setAccountId(accountId);
-    r.setHmacSecret(WebhookIds.secret());
+    r.setHmacSecret(secrets.seal(secret));
     r.setHttpStatusCode(0); // never dispatched, as dbt Cloud shows it
     r.setCreatedAt(now);
     apply(spec, r, now);
     r.store();
-    return toSubscription(r);
+    return new Created(toSubscription(r), secret);
+  }
+
+  /**
+   * Seals the secrets stored plain (made before the server had a key, or before secrets were
+   * encrypted) with the key it has now; nothing without a key. Each row is rewritten only if it
+   * still holds what was read, so replicas starting together do not undo each other, and a
+   * subscription deleted meanwhile is left alone.
+   *
+   * @return how many secrets were sealed
+   */
+  public int sealPlainSecrets() {
+    if (!secrets.encrypts()) {
+      return 0;
+    }
+    int sealed = 0;
+    var plain = db.dsl().select(WEBHOOK_SUBSCRIPTIONS.ID, WEBHOOK_SUBSCRIPTIONS.HMAC_SECRET)
+        .from(WEBHOOK_SUBSCRIPTIONS)
+        .where(WEBHOOK_SUBSCRIPTIONS.HMAC_SECRET.notLike(WebhookSecrets.SEALED + "%"))
+        .fetch();
+    for (var row : plain) {
+      String stored = row.value2();
+      sealed += db.dsl().update(WEBHOOK_SUBSCRIPTIONS)
+          .set(WEBHOOK_SUBSCRIPTIONS.HMAC_SECRET, secrets.seal(secrets.open(stored)))
+          .where(WEBHOOK_SUBSCRIPTIONS.ID.eq(row.value1()), WEBHOOK_SUBSCRIPTIONS.HMAC_SECRET.eq(stored))
+          .execute();
+    }
+    if (sealed > 0) {
+      LOG.info("sealed the signing secrets of {} webhook subscriptions that were stored unencrypted with {}", sealed,
+          WebhookSecrets.KEY_VARIABLE);
+    }
+    return sealed;
   }
 
   public Optional<WebhookSubscription> find(long accountId, String publicId) {

@@ -61,13 +61,13 @@ class AccountResourcesTest {
     long environment = api.createEnvironment(me, project, "Embedded prod").get("id").asLong();
     long job = api.createJob(me, environment, "Embedded job", "dbt run", "dbt test").get("id").asLong();
 
-    Map<String, Object> json = JobJson.find(services, me.account(), job).orElseThrow();
+    Map<String, Object> json = JobJson.find(services, me.account(), job, "http://127.0.0.1").orElseThrow();
     assertThat(json).containsEntry("id", job).containsEntry("environment_id", environment)
         .containsEntry("project_id", project).containsEntry("name", "Embedded job")
         .containsEntry("execute_steps", List.of("dbt run", "dbt test"));
-    assertThat(JobJson.find(services, api.other().account(), job)).isEmpty();
+    assertThat(JobJson.find(services, api.other().account(), job, "http://127.0.0.1")).isEmpty();
     api.delete(me, me.v2() + "/jobs/" + job).expect(200);
-    assertThat(JobJson.find(services, me.account(), job)).isEmpty();
+    assertThat(JobJson.find(services, me.account(), job, "http://127.0.0.1")).isEmpty();
     assertThat(api.kubernetes().resources(DbtJob.class).inNamespace(me.namespace()).list().getItems()).isEmpty();
   }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A webhook receiver on 127.0.0.1 that keeps every request it gets. Each path answers the
- * statuses it was given in turn, the last one from then on (200 when none were given), and may
- * wait before answering.
+ * statuses it was given in turn, the last one from then on (200 when none were given), with the
+ * headers it was given, and may wait before answering.
  */
 final class TestReceiver implements AutoCloseable {
   /** A request as it arrived: the exact body bytes and the headers a receiver checks. */
@@ -31,6 +31,7 @@ final class TestReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Map<String, List<Integer>> answers = new ConcurrentHashMap<>();
   private final Map<String, Duration> delays = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> headers = new ConcurrentHashMap<>();
 
   TestReceiver() {
     try {
@@ -49,6 +50,11 @@ final class TestReceiver implements AutoCloseable {
 
   void answer(String path, Integer... statuses) {
     answers.put(path, new ArrayList<>(List.of(statuses)));
+  }
+
+  /** Headers every answer on this path carries, such as Retry-After. */
+  void headers(String path, Map<String, String> values) {
+    headers.put(path, Map.copyOf(values));
   }
 
   void delay(String path, Duration delay) {
@@ -72,6 +78,7 @@ final class TestReceiver implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    headers.getOrDefault(path, Map.of()).forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
     exchange.sendResponseHeaders(nextStatus(path), -1);
     exchange.close();
   }

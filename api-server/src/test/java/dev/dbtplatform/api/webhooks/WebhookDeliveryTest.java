@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -89,7 +90,11 @@ class WebhookDeliveryTest {
   }
 
   WebhookDeliveryWorker worker(Duration timeout, Clock on) {
-    return new WebhookDeliveryWorker(api.db(), WebhookDeliverySettings.defaults().withTimeout(timeout), on,
+    return worker(WebhookDeliverySettings.defaults().withTimeout(timeout), on);
+  }
+
+  WebhookDeliveryWorker worker(WebhookDeliverySettings settings, Clock on) {
+    return new WebhookDeliveryWorker(api.db(), settings, api.webhookSecrets(), new WebhookMetrics(api.registry()), on,
         WEBHOOK_DELIVERIES.ACCOUNT_ID.eq(t.id()));
   }
 
@@ -492,9 +497,11 @@ class WebhookDeliveryTest {
     JsonNode sub = subscribe("/quiet", List.of("job.run.started"), List.of(), true);
     String secret = sub.get("hmac_secret").asText();
     assertThat(secret).matches("[0-9a-f]{64}");
-    WebhookSubscription stored = new WebhookSubscriptions(api.db(), clock).find(t.id(), sub.get("id").asText())
-        .orElseThrow();
-    assertThat(stored.hmacSecret()).isEqualTo(secret);
+    WebhookSubscription stored = new WebhookSubscriptions(api.db(), clock, api.webhookSecrets())
+        .find(t.id(), sub.get("id").asText()).orElseThrow();
+    // sealed at rest: the database holds no copy of the secret a receiver could use
+    assertThat(stored.storedSecret()).startsWith("v1:").doesNotContain(secret);
+    assertThat(api.webhookSecrets().open(stored.storedSecret())).isEqualTo(secret);
     assertThat(stored.toString()).doesNotContain(secret);
     history.record(running(uid(), jobA));
     var claimed = new WebhookDeliveries(api.db()).claimDue(now(), 10, Duration.ofMinutes(1),
@@ -502,5 +509,235 @@ class WebhookDeliveryTest {
     assertThat(claimed).hasSize(1);
     assertThat(claimed.get(0).toString()).doesNotContain(secret);
     assertThat(deliveryLog(sub).toString()).doesNotContain(secret);
+  }
+
+  // ---- Retry-After -----------------------------------------------------------------------------
+
+  /**
+   * How long after a first attempt that the receiver answered with this status and Retry-After the
+   * worker attempts the delivery again: it does not a second before, and does then.
+   */
+  Duration waitAfter(String path, int status, String retryAfter) {
+    JsonNode sub = subscribe(path, List.of("job.run.started"), List.of(), true);
+    receiver.answer(path, status, 200);
+    if (retryAfter != null) {
+      receiver.headers(path, Map.of("Retry-After", retryAfter));
+    }
+    history.record(running(uid(), jobA));
+    WebhookDeliveryWorker worker = worker(Duration.ofSeconds(5));
+    Instant answered = clock.instant();
+    assertThat(worker.deliverDue()).isEqualTo(1);
+    Instant next = api.db().dsl().select(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT).from(WEBHOOK_DELIVERIES)
+        .where(WEBHOOK_DELIVERIES.ACCOUNT_ID.eq(t.id()), WEBHOOK_DELIVERIES.STATUS.eq("pending"))
+        .fetchOne().value1().toInstant();
+    Duration wait = Duration.between(answered, next);
+    clock.advance(wait.minusSeconds(1));
+    assertThat(worker.deliverDue()).isZero();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(worker.deliverDue()).isEqualTo(1);
+    assertThat(receiver.received(path)).hasSize(2);
+    api.delete(t, t.v3() + "/webhooks/subscription/" + sub.get("id").asText()).expect(200); // out of the next one's way
+    return wait;
+  }
+
+  @Test
+  void aRetryAfterLongerThanTheBackoffOnA429OrA503PutsTheNextAttemptOff() {
+    assertThat(waitAfter("/busy-seconds", 429, "300")).isEqualTo(Duration.ofMinutes(5));
+    Instant now = clock.instant();
+    Instant inTwentyMinutes = now.plus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.SECONDS);
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(inTwentyMinutes.atZone(ZoneOffset.UTC));
+    assertThat(waitAfter("/busy-date", 503, date)).isEqualTo(Duration.between(now, inTwentyMinutes));
+  }
+
+  @Test
+  void aRetryAfterNeverMakesTheNextAttemptSoonerThanTheBackoffNorLaterThanAnHour() {
+    Duration backoff = Duration.ofMinutes(1);
+    assertThat(waitAfter("/hasty", 429, "5")).isEqualTo(backoff);
+    assertThat(waitAfter("/past-date", 503, "Thu, 01 Jan 1970 00:00:00 GMT")).isEqualTo(backoff);
+    assertThat(waitAfter("/greedy", 503, "86400")).isEqualTo(Duration.ofHours(1));
+    assertThat(waitAfter("/unreadable", 429, "in a while")).isEqualTo(backoff);
+    // only 429 and 503 may ask to wait: on a 500 the header is ignored
+    assertThat(waitAfter("/not-asking", 500, "600")).isEqualTo(backoff);
+  }
+
+  // ---- metrics ---------------------------------------------------------------------------------
+
+  double deliveries(String event, String outcome) {
+    var counter = api.registry().find(WebhookMetrics.DELIVERIES).tags("event", event, "outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  long timed(String event, String outcome) {
+    var timer = api.registry().find(WebhookMetrics.DURATION).tags("event", event, "outcome", outcome).timer();
+    return timer == null ? 0 : timer.count();
+  }
+
+  @Test
+  void eachAttemptIsCountedAndTimedByEventAndOutcome() {
+    subscribe("/counted", List.of("job.run.started"), List.of(), true);
+    receiver.answer("/counted", 503, 200);
+    subscribe("/counted-refusing", List.of("job.run.started"), List.of(), true);
+    receiver.answer("/counted-refusing", 404);
+    double retrying = deliveries("job.run.started", "retrying");
+    double delivered = deliveries("job.run.started", "delivered");
+    double failed = deliveries("job.run.started", "failed");
+    long timedDelivered = timed("job.run.started", "delivered");
+
+    history.record(running(uid(), jobA));
+    WebhookDeliveryWorker worker = worker(Duration.ofSeconds(5));
+    assertThat(worker.deliverDue()).isEqualTo(2); // 503 (retrying) and 404 (failed)
+    assertThat(deliveries("job.run.started", "retrying")).isEqualTo(retrying + 1);
+    assertThat(deliveries("job.run.started", "failed")).isEqualTo(failed + 1);
+    assertThat(deliveries("job.run.started", "delivered")).isEqualTo(delivered);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(worker.deliverDue()).isEqualTo(1);
+    assertThat(deliveries("job.run.started", "delivered")).isEqualTo(delivered + 1);
+    assertThat(timed("job.run.started", "delivered")).isEqualTo(timedDelivered + 1);
+
+    // on the registry the API serves, under the names the README gives
+    String scraped = api.send("GET", "/metrics", null, null).raw();
+    assertThat(scraped).contains("dbt_platform_webhook_deliveries_total{event=\"job.run.started\",outcome=\"delivered\"}")
+        .contains("dbt_platform_webhook_delivery_seconds_count{event=\"job.run.started\",outcome=\"retrying\"}")
+        .contains("dbt_platform_api_requests_seconds");
+  }
+
+  // ---- retention of the delivery log -----------------------------------------------------------
+
+  int logSize(JsonNode subscription) {
+    return deliveryLog(subscription).at("/extra/pagination/total_count").asInt();
+  }
+
+  @Test
+  void finishedDeliveriesOlderThanTheRetentionLeaveTheLogAndPendingOnesStay() {
+    JsonNode ok = subscribe("/kept-ok", List.of("job.run.started"), List.of(), true);
+    JsonNode refusing = subscribe("/kept-refusing", List.of("job.run.started"), List.of(), true);
+    receiver.answer("/kept-refusing", 410);
+    JsonNode down = subscribe("/kept-down", List.of("job.run.started"), List.of(), true);
+    receiver.answer("/kept-down", 500);
+    JsonNode off = subscribe("/kept-off", List.of("job.run.started"), List.of(), true);
+    history.record(running(uid(), jobA));
+    api.db().dsl().update(dev.dbtplatform.api.db.generated.Tables.WEBHOOK_SUBSCRIPTIONS)
+        .set(dev.dbtplatform.api.db.generated.Tables.WEBHOOK_SUBSCRIPTIONS.ACTIVE, false)
+        .where(dev.dbtplatform.api.db.generated.Tables.WEBHOOK_SUBSCRIPTIONS.PUBLIC_ID.eq(off.get("id").asText()))
+        .execute();
+    WebhookDeliveryWorker worker = worker(WebhookDeliverySettings.defaults().withRetention(Duration.ofDays(30))
+        .withMaxAttempts(50), clock);
+    assertThat(worker.deliverDue()).isEqualTo(3); // delivered, failed (410), pending (500); the inactive one skipped
+
+    clock.advance(Duration.ofDays(29));
+    history.record(running(uid(), jobA)); // a newer run: its deliveries are 29 days younger
+    while (worker.deliverDue() > 0) {
+      // until nothing is due; the 500s stay pending with a retry ahead
+    }
+    assertThat(worker.pruneFinished()).isZero();
+    assertThat(logSize(ok)).isEqualTo(2);
+
+    clock.advance(Duration.ofDays(2)); // the first run's deliveries are 31 days old, the second's 2
+    assertThat(worker.pruneFinished()).isEqualTo(3); // delivered, failed and skipped
+    assertThat(logSize(ok)).isEqualTo(1);
+    assertThat(logSize(refusing)).isEqualTo(1);
+    assertThat(logSize(off)).isZero();
+    assertThat(logSize(down)).isEqualTo(2); // still being retried, however old
+    assertThat(deliveryLog(down).get("data").findValuesAsText("status")).containsOnly("pending");
+    assertThat(deliveryLog(ok).at("/data/0/attempt_log")).hasSize(1);
+    assertThat(worker.pruneFinished()).isZero();
+  }
+
+  @Test
+  void theWorkerPrunesAtItsFirstPollThenHourlyAndNeverWithoutARetention() {
+    JsonNode sub = subscribe("/pruned-hourly", List.of("job.run.started"), List.of(), true);
+    WebhookDeliverySettings settings = WebhookDeliverySettings.defaults().withRetention(Duration.ofDays(1));
+    WebhookDeliveryWorker pruning = worker(settings, clock);
+    WebhookDeliveryWorker keeping = worker(settings.withRetention(Duration.ZERO), clock);
+    history.record(running(uid(), jobA)); // A
+    pruning.poll(); // delivers A, prunes: nothing is a day old
+    assertThat(logSize(sub)).isEqualTo(1);
+
+    clock.advance(Duration.ofHours(25));
+    history.record(running(uid(), jobA)); // B
+    pruning.poll(); // delivers B, prunes A
+    assertThat(logSize(sub)).isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(23 * 60 + 30));
+    history.record(running(uid(), jobA)); // C
+    pruning.poll(); // delivers C, prunes: B is 23.5 hours old
+    assertThat(logSize(sub)).isEqualTo(2);
+    clock.advance(Duration.ofMinutes(40)); // B is over a day old, but the last prune was 40 minutes ago
+    pruning.poll();
+    assertThat(logSize(sub)).isEqualTo(2);
+    clock.advance(Duration.ofMinutes(20));
+    keeping.poll();
+    assertThat(logSize(sub)).isEqualTo(2);
+    pruning.poll(); // an hour since the last prune
+    assertThat(logSize(sub)).isEqualTo(1);
+  }
+
+  // ---- secrets at rest -------------------------------------------------------------------------
+
+  void storeSecret(JsonNode subscription, String stored) {
+    var table = dev.dbtplatform.api.db.generated.Tables.WEBHOOK_SUBSCRIPTIONS;
+    api.db().dsl().update(table).set(table.HMAC_SECRET, stored)
+        .where(table.PUBLIC_ID.eq(subscription.get("id").asText())).execute();
+  }
+
+  String storedSecret(JsonNode subscription) {
+    var table = dev.dbtplatform.api.db.generated.Tables.WEBHOOK_SUBSCRIPTIONS;
+    return api.db().dsl().select(table.HMAC_SECRET).from(table)
+        .where(table.PUBLIC_ID.eq(subscription.get("id").asText())).fetchOne().value1();
+  }
+
+  @Test
+  void aSecretSealedWithAnotherKeyFailsItsDeliveryWithAMessageAndTheOthersGoOut() throws Exception {
+    JsonNode foreign = subscribe("/foreign-key", List.of("job.run.started"), List.of(), true);
+    JsonNode fine = subscribe("/own-key", List.of("job.run.started"), List.of(), true);
+    byte[] otherKey = new byte[32];
+    otherKey[0] = 7;
+    storeSecret(foreign, WebhookSecrets.withKey(otherKey).seal(foreign.get("hmac_secret").asText()));
+    history.record(running(uid(), jobA));
+
+    WebhookDeliveryWorker worker = worker(WebhookDeliverySettings.defaults().withMaxAttempts(1), clock);
+    assertThat(worker.deliverDue()).isEqualTo(2);
+    assertThat(receiver.received("/foreign-key")).isEmpty();
+    List<TestReceiver.Received> got = receiver.received("/own-key");
+    assertThat(got).hasSize(1);
+    assertThat(got.get(0).authorization()).isEqualTo(hmacHex(fine.get("hmac_secret").asText(), got.get(0).body()));
+    JsonNode d = deliveryLog(foreign).at("/data/0");
+    assertThat(d.get("status").asText()).isEqualTo("failed");
+    assertThat(d.get("last_status_code").isNull()).isTrue();
+    assertThat(d.get("last_error").asText()).startsWith("cannot sign:").contains("DBT_PLATFORM_SECRET_KEY");
+    assertThat(d.at("/attempt_log/0/error").asText()).contains("another DBT_PLATFORM_SECRET_KEY");
+  }
+
+  @Test
+  void secretsStoredPlainStillSignAndAreSealedOnceTheServerHasAKey() throws Exception {
+    JsonNode legacy = subscribe("/legacy", List.of("job.run.started"), List.of(), true);
+    JsonNode marked = subscribe("/marked-plain", List.of("job.run.started"), List.of(), true);
+    String legacySecret = legacy.get("hmac_secret").asText();
+    String markedSecret = marked.get("hmac_secret").asText();
+    storeSecret(legacy, legacySecret); // as the rows written before secrets were encrypted
+    storeSecret(marked, WebhookSecrets.unencrypted().seal(markedSecret)); // by a server without a key
+    assertThat(storedSecret(marked)).isEqualTo("plain:" + markedSecret);
+
+    history.record(running(uid(), jobA));
+    assertThat(worker(Duration.ofSeconds(5)).deliverDue()).isEqualTo(2);
+    TestReceiver.Received toLegacy = receiver.received("/legacy").get(0);
+    TestReceiver.Received toMarked = receiver.received("/marked-plain").get(0);
+    assertThat(toLegacy.authorization()).isEqualTo(hmacHex(legacySecret, toLegacy.body()));
+    assertThat(toMarked.authorization()).isEqualTo(hmacHex(markedSecret, toMarked.body()));
+
+    // the server started with a key seals them; they sign as before
+    assertThat(new WebhookSubscriptions(api.db(), clock, api.webhookSecrets()).sealPlainSecrets())
+        .isGreaterThanOrEqualTo(2);
+    assertThat(storedSecret(legacy)).startsWith("v1:").doesNotContain(legacySecret);
+    assertThat(storedSecret(marked)).startsWith("v1:").doesNotContain(markedSecret);
+    clock.advance(Duration.ofSeconds(30));
+    history.record(finished(uid(), jobA, RunStatus.SUCCESS));
+    assertThat(worker(Duration.ofSeconds(5)).deliverDue()).isEqualTo(2);
+    TestReceiver.Received again = receiver.received("/legacy").get(1);
+    assertThat(again.authorization()).isEqualTo(hmacHex(legacySecret, again.body()));
+    // without a key nothing is sealed
+    storeSecret(marked, "plain:" + markedSecret);
+    assertThat(new WebhookSubscriptions(api.db(), clock, WebhookSecrets.unencrypted()).sealPlainSecrets()).isZero();
+    assertThat(storedSecret(marked)).isEqualTo("plain:" + markedSecret);
   }
 }
