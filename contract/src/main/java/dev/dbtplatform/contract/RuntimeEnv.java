@@ -28,7 +28,16 @@ public final class RuntimeEnv {
    */
   public static final String STATE_FETCH_CONFIG = "DBT_PLATFORM_STATE_FETCH_CONFIG";
 
+  /** JSON of {@link DevelopConfig}: the develop runtime's session. Holds no secret. */
+  public static final String DEVELOP_CONFIG = "DBT_PLATFORM_DEVELOP_CONFIG";
+  /**
+   * Folder with the file {@code token}: the develop runtime answers only requests that carry it as
+   * {@code Authorization: Bearer <token>} (the API server's proxy does), except its health check.
+   */
+  public static final String DEVELOP_TOKEN_DIR = "DBT_PLATFORM_DEVELOP_TOKEN_DIR";
+
   public static final String DEFAULT_WORKSPACE = "/workspace";
+  public static final String DEFAULT_DEVELOP_TOKEN_DIR = "/etc/dbt-platform/develop-token";
   public static final String DEFAULT_WAREHOUSE_DIR = "/etc/dbt-platform/warehouse";
   public static final String DEFAULT_GIT_CREDENTIALS_DIR = "/etc/dbt-platform/git";
   public static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbtplatform.contract.FlushReport;
 import dev.dbtplatform.contract.ObjectKeys;
-import dev.dbtplatform.embedded.EmbeddedS3;
 import dev.dbtplatform.flush.S3TestSupport.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,47 +18,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** Flushes against a real S3 protocol server (s3proxy, on disk). */
-class FlushIntegrationTest {
-  @TempDir static Path storeDir;
-  static EmbeddedS3 store;
-  static S3Client client;
-
+class FlushIntegrationTest extends StoreTest {
   @TempDir Path tmp;
   RunVolume volume;
   Path terminationLog;
-  String bucket;
   String prefix;
-
-  @BeforeAll
-  static void startStore() {
-    store = EmbeddedS3.start(storeDir.resolve("s3"), 0, S3TestSupport.ACCESS, S3TestSupport.SECRET);
-    client = S3TestSupport.client(store);
-  }
-
-  @AfterAll
-  static void stopStore() {
-    if (client != null) {
-      client.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-  }
 
   @BeforeEach
   void setUp() {
-    store.restart();
-    bucket = S3TestSupport.newBucketName();
-    store.createBucket(bucket);
     prefix = ObjectKeys.runPrefix("dbt/", "0", "analytics", "nightly-42", "6f1c3a8e-uid");
     volume = new RunVolume(tmp.resolve("workspace"));
     terminationLog = tmp.resolve("pod/dev/termination-log");

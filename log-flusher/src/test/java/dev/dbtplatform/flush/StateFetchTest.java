@@ -6,7 +6,6 @@ import dev.dbtplatform.contract.FlushConfig;
 import dev.dbtplatform.contract.ObjectKeys;
 import dev.dbtplatform.contract.RunVolumeLayout;
 import dev.dbtplatform.contract.RuntimeEnv;
-import dev.dbtplatform.embedded.EmbeddedS3;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,47 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** The state fetch of a deferring run's pod, against a real S3 protocol server. */
-class StateFetchTest {
-  @TempDir static Path storeDir;
-  static EmbeddedS3 store;
-  static S3Client client;
-
+class StateFetchTest extends StoreTest {
   @TempDir Path tmp;
   Path workspace;
-  String bucket;
   String prefix;
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  @BeforeAll
-  static void startStore() {
-    store = EmbeddedS3.start(storeDir.resolve("s3"), 0, S3TestSupport.ACCESS, S3TestSupport.SECRET);
-    client = S3TestSupport.client(store);
-  }
-
-  @AfterAll
-  static void stopStore() {
-    if (client != null) {
-      client.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-  }
-
   @BeforeEach
   void setUp() {
-    store.restart();
-    bucket = S3TestSupport.newBucketName();
-    store.createBucket(bucket);
     prefix = ObjectKeys.runPrefix("", "1", "analytics", "nightly-202611240200", "uid-1");
     workspace = tmp.resolve("workspace");
   }

@@ -11,45 +11,19 @@ import dev.dbtplatform.contract.RunVolumeLayout;
 import dev.dbtplatform.contract.RuntimeEnv;
 import dev.dbtplatform.contract.StepResult;
 import dev.dbtplatform.contract.StepStatus;
-import dev.dbtplatform.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * dbt Cloud's job options in whole runs against real git, dbt and PostgreSQL: the "run source
  * freshness" and "generate docs" checkbox steps, and deferral to another run's manifest.
  */
-class JobOptionsRunTest {
-  @TempDir
-  static Path shared;
-  static EmbeddedPostgres postgres;
-  static TestSupport.GitRepo repo;
-
-  @TempDir
-  Path dir;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    TestSupport.dbtExecutable();
-    postgres = TestSupport.startWarehouse();
-    repo = TestSupport.GitRepo.create(shared.resolve("repo"));
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
-
+class JobOptionsRunTest extends WarehouseRunTest {
   @Test
   void staleSourcesDoNotFailTheRunAndDocsComeLast() throws Exception {
     var run = new TestSupport.InProcessRun(dir).run(

@@ -15,7 +15,6 @@ import dev.dbtplatform.contract.RuntimeEnv;
 import dev.dbtplatform.contract.StepMarkers;
 import dev.dbtplatform.contract.StepResult;
 import dev.dbtplatform.contract.StepStatus;
-import dev.dbtplatform.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,35 +23,10 @@ import java.sql.ResultSet;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Whole runs, in-process, against real git, dbt and PostgreSQL. */
-class RunRuntimeTest {
-  @TempDir
-  static Path shared;
-  static EmbeddedPostgres postgres;
-  static TestSupport.GitRepo repo;
-
-  @TempDir
-  Path dir;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    TestSupport.dbtExecutable();
-    postgres = TestSupport.startWarehouse();
-    repo = TestSupport.GitRepo.create(shared.resolve("repo"));
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
-
+class RunRuntimeTest extends WarehouseRunTest {
   @Test
   void seedAndBuildSucceed() throws Exception {
     String runId = newRunId();
