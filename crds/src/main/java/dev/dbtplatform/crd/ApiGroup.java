@@ -37,10 +37,20 @@ public final class ApiGroup {
    */
   public static final String REQUESTED_DBT_VERSION_ANNOTATION = GROUP + "/requested-dbt-version";
 
+  /**
+   * The last dbt command or preview of a develop session (RFC 3339), written by the API server,
+   * which sees the requests; a time after the session stopped resumes it.
+   */
+  public static final String LAST_ACTIVITY_ANNOTATION = GROUP + "/last-activity";
+
+  /** A stop asked for (RFC 3339), written by the API server; activity after it resumes the session. */
+  public static final String STOP_REQUESTED_ANNOTATION = GROUP + "/stop-requested-at";
+
   /** The CRD file names the build generates, in the order they are installed. */
   public static final java.util.List<String> CRD_FILES = java.util.List.of(
       "dbtprojects.dbtplatform.dev-v1.yml",
       "dbtenvironments.dbtplatform.dev-v1.yml",
       "dbtjobs.dbtplatform.dev-v1.yml",
-      "dbtruns.dbtplatform.dev-v1.yml");
+      "dbtruns.dbtplatform.dev-v1.yml",
+      "dbtdevelopsessions.dbtplatform.dev-v1.yml");
 }

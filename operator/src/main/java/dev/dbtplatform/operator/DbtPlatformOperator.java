@@ -2,8 +2,10 @@ package dev.dbtplatform.operator;
 
 import dev.dbtplatform.operator.cleanup.CleanupMetrics;
 import dev.dbtplatform.operator.cleanup.CleanupSweeper;
+import dev.dbtplatform.operator.develop.DevelopSessionReconciler;
 import dev.dbtplatform.operator.environment.DbtEnvironmentReconciler;
 import dev.dbtplatform.operator.job.DbtJobReconciler;
+import dev.dbtplatform.operator.metrics.DevelopMetrics;
 import dev.dbtplatform.operator.metrics.MetricsServer;
 import dev.dbtplatform.operator.metrics.RunMetrics;
 import dev.dbtplatform.operator.metrics.SchedulerMetrics;
@@ -74,6 +76,14 @@ public final class DbtPlatformOperator implements AutoCloseable {
     });
     operator.register(new DbtJobReconciler(client, config.scheduleCatchUp(), new SchedulerMetrics(registry), clock), c -> {
       c.withName("dbtjob");
+      if (!config.namespaces().isEmpty()) {
+        c.settingNamespaces(config.namespaces());
+      }
+    });
+    operator.register(new DevelopSessionReconciler(client, config, new DevelopMetrics(registry), clock), c -> {
+      c.withName("dbtdevelopsession");
+      // Activity arrives as annotation changes, which do not change the generation.
+      c.withGenerationAware(false);
       if (!config.namespaces().isEmpty()) {
         c.settingNamespaces(config.namespaces());
       }

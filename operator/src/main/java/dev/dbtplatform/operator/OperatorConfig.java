@@ -26,6 +26,7 @@ import java.util.Set;
  *     missing); only the latest missed fire is caught up, and only within this time
  * @param runSlots how many runs of one account may be past Queued at once; the others wait their turn, oldest
  *     first; 0 for no limit
+ * @param develop how develop sessions run
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -44,7 +45,8 @@ public record OperatorConfig(
     int metricsPort,
     Cleanup cleanup,
     Duration scheduleCatchUp,
-    int runSlots) {
+    int runSlots,
+    Develop develop) {
 
   public static final String SCHEDULE_CATCHUP_SECONDS = "DBT_PLATFORM_SCHEDULE_CATCHUP_SECONDS";
   public static final String RUN_SLOTS = "DBT_PLATFORM_RUN_SLOTS";
@@ -55,6 +57,24 @@ public record OperatorConfig(
    *     namespace; null when the Secret already exists in every run namespace
    * @param retrySeconds how long one flush attempt retries an unreachable store
    */
+  /**
+   * @param imageRepository develop runtime image without tag; the tag is "dbt-" + dbt version
+   * @param volumeSize size of each user's workspace volume
+   * @param storageClass storage class of workspace volumes (ReadWriteMany), null for the cluster default
+   */
+  public record Develop(String imageRepository, String volumeSize, String storageClass) {
+    static Develop defaults() {
+      return new Develop("dbt-platform/develop-runtime", "5Gi", null);
+    }
+
+    static Develop fromEnv(Map<String, String> env) {
+      Develop d = defaults();
+      return new Develop(env.getOrDefault("DBT_PLATFORM_DEVELOP_IMAGE_REPOSITORY", d.imageRepository()),
+          env.getOrDefault("DBT_PLATFORM_DEVELOP_VOLUME_SIZE", d.volumeSize()),
+          env.getOrDefault("DBT_PLATFORM_DEVELOP_STORAGE_CLASS", d.storageClass()));
+    }
+  }
+
   public record ObjectStore(String endpoint, String region, String bucket, boolean pathStyle,
                             String keyPrefix, String credentialsSecret, String credentialsNamespace,
                             long retrySeconds) {}
@@ -99,7 +119,7 @@ public record OperatorConfig(
         new ObjectStore(null, "us-east-1", "dbt-platform", false, "", "dbt-platform-object-store", null, 120),
         "1Gi", null, "default", Duration.ofMinutes(5), Duration.ofSeconds(30),
         Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMinutes(2), 8080, Cleanup.defaults(),
-        Duration.ofMinutes(10), 0);
+        Duration.ofMinutes(10), 0, Develop.defaults());
   }
 
   /** Reads DBT_PLATFORM_* variables over the defaults. */
@@ -127,7 +147,8 @@ public record OperatorConfig(
         Integer.parseInt(env.getOrDefault("DBT_PLATFORM_METRICS_PORT", String.valueOf(d.metricsPort()))),
         Cleanup.fromEnv(env),
         scheduleCatchUpFromEnv(env, d.scheduleCatchUp()),
-        runSlotsFromEnv(env));
+        runSlotsFromEnv(env),
+        Develop.fromEnv(env));
   }
 
   private static Duration scheduleCatchUpFromEnv(Map<String, String> env, Duration otherwise) {
@@ -150,37 +171,48 @@ public record OperatorConfig(
   public OperatorConfig withObjectStore(ObjectStore store) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, store, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort, cleanup,
-        scheduleCatchUp, runSlots);
+        scheduleCatchUp, runSlots, develop);
   }
 
   public OperatorConfig withTimings(Duration startTimeout, Duration timeoutGrace, Duration flushBackoff, Duration referenceWait) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort, cleanup,
-        scheduleCatchUp, runSlots);
+        scheduleCatchUp, runSlots, develop);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, port, cleanup,
-        scheduleCatchUp, runSlots);
+        scheduleCatchUp, runSlots, develop);
   }
 
   public OperatorConfig withCleanup(Cleanup settings) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        settings, scheduleCatchUp, runSlots);
+        settings, scheduleCatchUp, runSlots, develop);
   }
 
   public OperatorConfig withScheduleCatchUp(Duration catchUp) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, catchUp, runSlots);
+        cleanup, catchUp, runSlots, develop);
   }
 
   public OperatorConfig withRunSlots(int slots) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, scheduleCatchUp, slots);
+        cleanup, scheduleCatchUp, slots, develop);
+  }
+
+  public OperatorConfig withDevelop(Develop settings) {
+    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
+        cleanup, scheduleCatchUp, runSlots, settings);
+  }
+
+  /** The develop runtime image for a dbt version, like the run runtime's. */
+  public String developImage(String dbtVersion) {
+    return develop.imageRepository() + ":dbt-" + (dbtVersion == null || dbtVersion.isBlank() ? defaultDbtVersion : dbtVersion);
   }
 
   private static Set<String> splitSet(String value) {

@@ -82,7 +82,7 @@ public final class RunPodFactory {
   }
 
   /** The restricted Pod Security Standard for the pod: a fixed non-root user, the default seccomp profile. */
-  static PodSecurityContext restrictedPod() {
+  public static PodSecurityContext restrictedPod() {
     return new PodSecurityContextBuilder()
         .withRunAsNonRoot(true)
         .withRunAsUser(RUN_AS_USER)
@@ -93,7 +93,7 @@ public final class RunPodFactory {
   }
 
   /** The restricted Pod Security Standard for a container: non-root, no escalation, no capabilities. */
-  static SecurityContext restrictedContainer() {
+  public static SecurityContext restrictedContainer() {
     return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
@@ -139,7 +139,7 @@ public final class RunPodFactory {
         .build();
   }
 
-  static VolumeMount mount(String name, String path, boolean readOnly) {
+  public static VolumeMount mount(String name, String path, boolean readOnly) {
     return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly).build();
   }
 

@@ -17,6 +17,7 @@ import dev.dbtplatform.crd.JobTriggers;
 import dev.dbtplatform.crd.ObjectRef;
 import dev.dbtplatform.crd.RunPhase;
 import dev.dbtplatform.embedded.EmbeddedKubernetes;
+import dev.dbtplatform.operator.TestClock;
 import dev.dbtplatform.operator.UncachedContext;
 import dev.dbtplatform.operator.metrics.SchedulerMetrics;
 import dev.dbtplatform.operator.status.Conditions;

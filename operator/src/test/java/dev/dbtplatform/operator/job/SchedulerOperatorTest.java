@@ -17,6 +17,7 @@ import dev.dbtplatform.crd.RunPhase;
 import dev.dbtplatform.embedded.EmbeddedKubernetes;
 import dev.dbtplatform.operator.DbtPlatformOperator;
 import dev.dbtplatform.operator.OperatorConfig;
+import dev.dbtplatform.operator.TestClock;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
