@@ -35,6 +35,12 @@ public final class RuntimeEnv {
    * {@code Authorization: Bearer <token>} (the API server's proxy does), except its health check.
    */
   public static final String DEVELOP_TOKEN_DIR = "DBT_PLATFORM_DEVELOP_TOKEN_DIR";
+  /**
+   * The address the develop runtime listens on: the pod's IP (from the downward API), which in a
+   * cluster is what 0.0.0.0 would give and on one machine keeps pods from sharing an address;
+   * 0.0.0.0 when unset.
+   */
+  public static final String DEVELOP_BIND = "DBT_PLATFORM_DEVELOP_BIND";
 
   public static final String DEFAULT_WORKSPACE = "/workspace";
   public static final String DEFAULT_DEVELOP_TOKEN_DIR = "/etc/dbt-platform/develop-token";

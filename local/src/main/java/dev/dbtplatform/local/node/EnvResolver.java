@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  *   <li>{@code valueFrom}: secretKeyRef, configMapKeyRef ({@code optional} honoured; a missing
  *       non-optional object or key is a {@link PodConfigException}), fieldRef (metadata.name,
  *       metadata.namespace, metadata.uid, metadata.labels['k'], metadata.annotations['k'],
- *       spec.nodeName, spec.serviceAccountName, status.podIP(s) and status.hostIP(s) = 127.0.0.1) and
+ *       spec.nodeName, spec.serviceAccountName, status.podIP(s) = the pod's own {@link PodAddresses}, status.hostIP(s) = 127.0.0.1) and
  *       resourceFieldRef (limits default to this machine's capacity).</li>
  * </ul>
  * The process environment is then {@link #processEnv composed}: the JVM's environment, the node's
@@ -172,6 +172,7 @@ final class EnvResolver {
       }
       case "status.podIP":
       case "status.podIPs":
+        return PodAddresses.of(pod);
       case "status.hostIP":
       case "status.hostIPs":
         return LOCALHOST;

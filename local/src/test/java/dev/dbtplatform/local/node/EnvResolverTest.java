@@ -75,7 +75,7 @@ class EnvResolverTest {
         .doesNotContainKey("OPT")
         .containsEntry("LEVEL", "debug")
         .containsEntry("APP", "demo")
-        .containsEntry("IP", "127.0.0.1")
+        .containsEntry("IP", PodAddresses.of(pod))
         .containsEntry("NODE", "local-node")
         .containsEntry("MEM", "512");
   }

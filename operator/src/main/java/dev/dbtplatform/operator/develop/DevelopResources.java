@@ -8,6 +8,7 @@ import dev.dbtplatform.operator.resources.ResourceNames;
 import dev.dbtplatform.operator.resources.RunPodFactory;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -181,7 +182,9 @@ public final class DevelopResources {
         new EnvVar(RuntimeEnv.WORKSPACE, RuntimeEnv.DEFAULT_WORKSPACE, null),
         new EnvVar(RuntimeEnv.WAREHOUSE_DIR, RuntimeEnv.DEFAULT_WAREHOUSE_DIR, null),
         new EnvVar(RuntimeEnv.DEVELOP_TOKEN_DIR, RuntimeEnv.DEFAULT_DEVELOP_TOKEN_DIR, null),
-        new EnvVar("HOME", "/tmp", null)));
+        new EnvVar("HOME", "/tmp", null),
+        new EnvVarBuilder().withName(RuntimeEnv.DEVELOP_BIND)
+            .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build()));
     if (gitCredentialsSecret != null) {
       mounts.add(RunPodFactory.mount("git-credentials", RuntimeEnv.DEFAULT_GIT_CREDENTIALS_DIR, true));
       volumes.add(secretVolume("git-credentials", gitCredentialsSecret));
