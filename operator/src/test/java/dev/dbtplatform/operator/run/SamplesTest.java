@@ -2,7 +2,9 @@ package dev.dbtplatform.operator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbtplatform.crd.DbtDevelopSession;
 import dev.dbtplatform.crd.DbtEnvironment;
+import dev.dbtplatform.crd.DbtEnvironmentSpec;
 import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtProject;
 import dev.dbtplatform.crd.DbtRun;
@@ -11,6 +13,7 @@ import dev.dbtplatform.crd.ObjectRef;
 import dev.dbtplatform.crd.ResolvedRun;
 import dev.dbtplatform.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,17 +73,27 @@ class SamplesTest {
   }
 
   @Test
+  void theSampleDevelopSessionNamesTheDevelopmentEnvironmentAndItsCredentials() {
+    DbtDevelopSession session = (DbtDevelopSession) only(DbtDevelopSession.class);
+    DbtEnvironment environment = all(DbtEnvironment.class).stream().map(DbtEnvironment.class::cast)
+        .filter(e -> e.getMetadata().getName().equals(session.getSpec().environmentRef.name)).findFirst().orElseThrow();
+    assertThat(environment.getSpec().type).isEqualTo(DbtEnvironmentSpec.Type.development);
+    assertThat(all(Secret.class)).extracting(s -> s.getMetadata().getName())
+        .contains(session.getSpec().credentialsSecretRef.name);
+  }
+
+  @Test
   void everySampleJobNamesARealEnvironment() {
     assertThat(all(DbtJob.class)).extracting(j -> ((DbtJob) j).getSpec().environmentRef.name).containsOnly("production");
   }
 
   private static RunResolver resolver() {
     DbtProject project = (DbtProject) only(DbtProject.class);
-    DbtEnvironment environment = (DbtEnvironment) only(DbtEnvironment.class);
+    List<DbtEnvironment> environments = all(DbtEnvironment.class).stream().map(DbtEnvironment.class::cast).toList();
     List<DbtJob> jobs = all(DbtJob.class).stream().map(DbtJob.class::cast).toList();
     return new RunResolver(OperatorConfig.defaults(),
         (ns, name) -> Optional.of(project).filter(p -> p.getMetadata().getName().equals(name)),
-        (ns, name) -> Optional.of(environment).filter(e -> e.getMetadata().getName().equals(name)),
+        (ns, name) -> environments.stream().filter(e -> e.getMetadata().getName().equals(name)).findFirst(),
         (ns, name) -> jobs.stream().filter(j -> j.getMetadata().getName().equals(name)).findFirst(),
         ns -> jobs,
         Clock.systemUTC());
@@ -109,6 +122,7 @@ class SamplesTest {
         case "DbtProject" -> Serialization.unmarshal(yaml, DbtProject.class);
         case "DbtEnvironment" -> Serialization.unmarshal(yaml, DbtEnvironment.class);
         case "DbtJob" -> Serialization.unmarshal(yaml, DbtJob.class);
+        case "DbtDevelopSession" -> Serialization.unmarshal(yaml, DbtDevelopSession.class);
         default -> Serialization.unmarshal(yaml);
       };
     } catch (IOException e) {
