@@ -21,6 +21,8 @@ final class ContainerRecord {
   private ContainerStateTerminated terminated;
   private ContainerStateTerminated lastTerminated;
   private int restartCount;
+  /** The readiness probe's last answer; false until it has passed once. */
+  private boolean probePassed;
 
   ContainerRecord(Container spec, boolean init, String waitingReason) {
     this.spec = spec;
@@ -61,7 +63,20 @@ final class ContainerRecord {
     this.waitingMessage = message;
   }
 
+  /** Whether the container counts as ready: running, and its readiness probe (if it has one the node runs) passing. */
+  boolean isReady() {
+    return isRunning() && (!ReadinessProbes.hasCheckableProbe(spec) || probePassed);
+  }
+
+  /** @return whether the answer changed */
+  boolean probed(boolean passed) {
+    boolean changed = passed != probePassed;
+    probePassed = passed;
+    return changed;
+  }
+
   void running(PodProcess process) {
+    this.probePassed = false;
     this.process = process;
     this.pid = process.pid();
     this.startedAt = process.startedAt();
@@ -114,7 +129,7 @@ final class ContainerRecord {
         .withImage(spec.getImage() == null ? "" : spec.getImage())
         .withImageID("")
         .withContainerID(containerId())
-        .withReady(running)
+        .withReady(isReady())
         .withStarted(running)
         .withRestartCount(restartCount)
         .withState(state)

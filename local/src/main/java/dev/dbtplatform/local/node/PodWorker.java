@@ -217,6 +217,9 @@ final class PodWorker {
       rec.running(process);
       LOG.info("pod {}: started {} (pid {})", label, plan.argv().get(0), process.pid());
       process.exit().whenCompleteAsync((code, error) -> onExit(rec, process, code, error), node.scheduler);
+      if (!rec.init && ReadinessProbes.hasCheckableProbe(rec.spec)) {
+        scheduleProbe(rec, process, ReadinessProbes.initialDelay(rec.spec));
+      }
     } catch (ProcessLauncher.StartException | IOException e) {
       Instant now = Instant.now();
       String why = e instanceof ProcessLauncher.StartException ? e.getMessage() : e.toString();
@@ -225,6 +228,27 @@ final class PodWorker {
       rec.terminated(128, "StartError", why, now, now);
       afterTermination(rec);
     }
+  }
+
+  /** The next readiness probe of this run of the container; the chain ends when the run does. */
+  private void scheduleProbe(ContainerRecord rec, PodProcess process, Duration delay) {
+    node.scheduler.schedule(() -> {
+      synchronized (this) {
+        if (finished || terminating || node.closed() || rec.process() != process) {
+          return;
+        }
+      }
+      boolean passed = ReadinessProbes.passes(pod(), rec.spec); // outside the lock: it waits on the network
+      synchronized (this) {
+        if (rec.process() != process) {
+          return;
+        }
+        if (rec.probed(passed)) {
+          writeStatus();
+        }
+      }
+      scheduleProbe(rec, process, ReadinessProbes.period(rec.spec));
+    }, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized void onExit(ContainerRecord rec, PodProcess process, Integer code, Throwable error) {

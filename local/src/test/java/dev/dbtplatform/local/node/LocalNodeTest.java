@@ -127,6 +127,29 @@ class LocalNodeTest extends NodeTestSupport {
   }
 
   @Test
+  void aContainerWithAReadinessProbeIsReadyOnlyWhileItsServerAnswers() {
+    startNode();
+    // python's http.server stands in for a server in a pod: it listens on the pod's own address after a moment
+    create(shPod("server", "sleep 1; exec python3 -m http.server 18080 --bind \"$IP\"")
+        .editSpec()
+          .editFirstContainer()
+            .addToEnv(new EnvVarBuilder().withName("IP")
+                .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build())
+            .addNewPort().withName("http").withContainerPort(18080).endPort()
+            .withNewReadinessProbe().withNewHttpGet().withPath("/").withNewPort("http").endHttpGet()
+              .withPeriodSeconds(1).endReadinessProbe()
+          .endContainer()
+        .endSpec().build());
+
+    eventually().until(() -> "Running".equals(phase("server")));
+    assertThat(containerStatus("server").getReady()).as("running, but not answering yet").isFalse();
+    eventually().until(() -> Boolean.TRUE.equals(containerStatus("server").getReady()));
+    assertThat(get("server").getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
+        .singleElement().satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    client.pods().inNamespace(ns).withName("server").delete();
+  }
+
+  @Test
   void failingPodIsFailedWithItsExitCode() {
     startNode();
     create(shPod("fails", "echo about to fail; exit 3").build());
