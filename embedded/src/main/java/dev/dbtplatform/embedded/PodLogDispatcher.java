@@ -4,9 +4,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,11 +26,32 @@ final class PodLogDispatcher extends KubernetesCrudDispatcher {
    */
   static final long RETAINED_BYTES = 10L * 1024 * 1024;
 
+  private static final String RULES_REVIEW_PATH = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+
   private final PodLogs logs;
 
   PodLogDispatcher(PodLogs logs) {
     super(List.of());
     this.logs = logs;
+  }
+
+  /**
+   * Access reviews, which the CRUD store would only echo: the stand-in is a cluster with one
+   * all-powerful user, as a local cluster's admin is, so every rule is allowed. JOSDK's leader
+   * election asks this before it takes a lease.
+   */
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    if (request.getPath() != null && request.getPath().startsWith(RULES_REVIEW_PATH)) {
+      SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
+      review.setStatus(new SubjectRulesReviewStatusBuilder()
+          .addNewResourceRule().withApiGroups("*").withResources("*").withVerbs("*").endResourceRule()
+          .addNewNonResourceRule().withNonResourceURLs("*").withVerbs("*").endNonResourceRule()
+          .withIncomplete(false)
+          .build());
+      return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
+    }
+    return super.handleCreate(request);
   }
 
   @Override

@@ -12,7 +12,10 @@ import dev.dbtplatform.operator.metrics.SchedulerMetrics;
 import dev.dbtplatform.operator.run.DbtRunReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,10 +23,12 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The operator: the DbtRun, DbtEnvironment and DbtJob (scheduler) reconcilers on JOSDK, with metrics, and the cleanup sweeper. Works the same against a real
- * cluster and against the embedded API stand-in.
+ * The operator: the DbtRun, DbtEnvironment, DbtJob (scheduler) and DbtDevelopSession reconcilers on
+ * JOSDK, with metrics, and the cleanup sweeper; with leader election when several replicas run.
+ * Works the same against a real cluster and against the embedded API stand-in.
  */
 public final class DbtPlatformOperator implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DbtPlatformOperator.class);
   private final Operator operator;
   private final PrometheusMeterRegistry registry;
   private final MetricsServer metricsServer;
@@ -49,6 +54,15 @@ public final class DbtPlatformOperator implements AutoCloseable {
         .withKubernetesSerialization(LenientSerialization.create())
         .build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Like the reconcilers, the sweeper works only in the replica that leads (in the only one without election).
+    CleanupSweeper cleanup = config.cleanup().enabled()
+        ? new CleanupSweeper(client, config.namespaces(), config.cleanup(), new CleanupMetrics(registry), clock)
+        : null;
+    Runnable startSweeping = () -> {
+      if (cleanup != null) {
+        cleanup.start(config.cleanup().interval());
+      }
+    };
     Operator operator = new Operator(o -> o
         .withKubernetesClient(client)
         .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build())
@@ -58,7 +72,8 @@ public final class DbtPlatformOperator implements AutoCloseable {
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(true)
         .withStopOnInformerErrorDuringStartup(true)
-        .withCacheSyncTimeout(Duration.ofMinutes(2)));
+        .withCacheSyncTimeout(Duration.ofMinutes(2))
+        .withLeaderElectionConfiguration(leaderElection(config.leaderElection(), startSweeping)));
     RunMetrics runMetrics = new RunMetrics(registry);
     operator.register(new DbtRunReconciler(client, config, runMetrics, clock), c -> {
       c.withName("dbtrun");
@@ -92,11 +107,26 @@ public final class DbtPlatformOperator implements AutoCloseable {
     MetricsServer server = config.metricsPort() >= 0
         ? new MetricsServer(config.metricsPort(), registry, () -> operator.getRuntimeInfo().allEventSourcesAreHealthy())
         : null;
-    CleanupSweeper cleanup = config.cleanup().enabled()
-        ? new CleanupSweeper(client, config.namespaces(), config.cleanup(), new CleanupMetrics(registry), clock)
-            .start(config.cleanup().interval())
-        : null;
+    if (config.leaderElection() == null) {
+      startSweeping.run();
+    }
     return new DbtPlatformOperator(operator, registry, server, cleanup);
+  }
+
+  /**
+   * JOSDK's leader election: every replica starts its informers (so a new leader takes over with
+   * warm caches) but only the holder of the Lease reconciles. Null turns it off.
+   */
+  private static LeaderElectionConfiguration leaderElection(OperatorConfig.LeaderElection settings, Runnable onLeading) {
+    if (settings == null) {
+      return null;
+    }
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
+        .withLeaseNamespace(settings.namespace())
+        .withLeaderCallbacks(new LeaderCallbacks(onLeading, () -> log.info("lost the lease {}", settings.leaseName()),
+            leader -> log.info("the leader is now {}", leader)))
+        .withExitOnStopLeading(settings.exitOnLoss())
+        .build();
   }
 
   public PrometheusMeterRegistry registry() {

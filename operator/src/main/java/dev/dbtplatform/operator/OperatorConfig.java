@@ -27,6 +27,7 @@ import java.util.Set;
  * @param runSlots how many runs of one account may be past Queued at once; the others wait their turn, oldest
  *     first; 0 for no limit
  * @param develop how develop sessions run
+ * @param leaderElection with several replicas, the one that holds the lease works; null for none
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -46,7 +47,8 @@ public record OperatorConfig(
     Cleanup cleanup,
     Duration scheduleCatchUp,
     int runSlots,
-    Develop develop) {
+    Develop develop,
+    LeaderElection leaderElection) {
 
   public static final String SCHEDULE_CATCHUP_SECONDS = "DBT_PLATFORM_SCHEDULE_CATCHUP_SECONDS";
   public static final String RUN_SLOTS = "DBT_PLATFORM_RUN_SLOTS";
@@ -72,6 +74,30 @@ public record OperatorConfig(
       return new Develop(env.getOrDefault("DBT_PLATFORM_DEVELOP_IMAGE_REPOSITORY", d.imageRepository()),
           env.getOrDefault("DBT_PLATFORM_DEVELOP_VOLUME_SIZE", d.volumeSize()),
           env.getOrDefault("DBT_PLATFORM_DEVELOP_STORAGE_CLASS", d.storageClass()));
+    }
+  }
+
+  /**
+   * @param leaseName the Lease the replicas compete for
+   * @param namespace where the Lease lives (the operator's own namespace)
+   * @param exitOnLoss whether a replica that loses the lease exits (Kubernetes restarts it as a
+   *     standby), so that it never reconciles alongside the new leader; tests keep the JVM
+   */
+  public record LeaderElection(String leaseName, String namespace, boolean exitOnLoss) {
+    public static final String ENABLED = "DBT_PLATFORM_LEADER_ELECTION";
+    public static final String NAMESPACE = "DBT_PLATFORM_LEASE_NAMESPACE";
+
+    /** On when DBT_PLATFORM_LEADER_ELECTION is true; the namespace from DBT_PLATFORM_LEASE_NAMESPACE or POD_NAMESPACE. */
+    static LeaderElection fromEnv(Map<String, String> env) {
+      if (!Boolean.parseBoolean(env.getOrDefault(ENABLED, "false").strip())) {
+        return null;
+      }
+      String namespace = env.getOrDefault(NAMESPACE, env.get("POD_NAMESPACE"));
+      if (namespace == null || namespace.isBlank()) {
+        throw new IllegalArgumentException(ENABLED + " is true but neither " + NAMESPACE + " nor POD_NAMESPACE names "
+            + "the namespace of the lease; set POD_NAMESPACE from the downward API (metadata.namespace)");
+      }
+      return new LeaderElection("dbt-platform-operator", namespace.strip(), true);
     }
   }
 
@@ -119,7 +145,7 @@ public record OperatorConfig(
         new ObjectStore(null, "us-east-1", "dbt-platform", false, "", "dbt-platform-object-store", null, 120),
         "1Gi", null, "default", Duration.ofMinutes(5), Duration.ofSeconds(30),
         Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMinutes(2), 8080, Cleanup.defaults(),
-        Duration.ofMinutes(10), 0, Develop.defaults());
+        Duration.ofMinutes(10), 0, Develop.defaults(), null);
   }
 
   /** Reads DBT_PLATFORM_* variables over the defaults. */
@@ -148,7 +174,8 @@ public record OperatorConfig(
         Cleanup.fromEnv(env),
         scheduleCatchUpFromEnv(env, d.scheduleCatchUp()),
         runSlotsFromEnv(env),
-        Develop.fromEnv(env));
+        Develop.fromEnv(env),
+        LeaderElection.fromEnv(env));
   }
 
   private static Duration scheduleCatchUpFromEnv(Map<String, String> env, Duration otherwise) {
@@ -171,43 +198,49 @@ public record OperatorConfig(
   public OperatorConfig withObjectStore(ObjectStore store) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, store, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort, cleanup,
-        scheduleCatchUp, runSlots, develop);
+        scheduleCatchUp, runSlots, develop, leaderElection);
   }
 
   public OperatorConfig withTimings(Duration startTimeout, Duration timeoutGrace, Duration flushBackoff, Duration referenceWait) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort, cleanup,
-        scheduleCatchUp, runSlots, develop);
+        scheduleCatchUp, runSlots, develop, leaderElection);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, port, cleanup,
-        scheduleCatchUp, runSlots, develop);
+        scheduleCatchUp, runSlots, develop, leaderElection);
   }
 
   public OperatorConfig withCleanup(Cleanup settings) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        settings, scheduleCatchUp, runSlots, develop);
+        settings, scheduleCatchUp, runSlots, develop, leaderElection);
   }
 
   public OperatorConfig withScheduleCatchUp(Duration catchUp) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, catchUp, runSlots, develop);
+        cleanup, catchUp, runSlots, develop, leaderElection);
   }
 
   public OperatorConfig withRunSlots(int slots) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, scheduleCatchUp, slots, develop);
+        cleanup, scheduleCatchUp, slots, develop, leaderElection);
   }
 
   public OperatorConfig withDevelop(Develop settings) {
     return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
         storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, scheduleCatchUp, runSlots, settings);
+        cleanup, scheduleCatchUp, runSlots, settings, leaderElection);
+  }
+
+  public OperatorConfig withLeaderElection(LeaderElection settings) {
+    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
+        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
+        cleanup, scheduleCatchUp, runSlots, develop, settings);
   }
 
   /** The develop runtime image for a dbt version, like the run runtime's. */
