@@ -1,5 +1,6 @@
 package dev.dbtplatform.api;
 
+import dev.dbtplatform.api.develop.DevelopSettings;
 import dev.dbtplatform.api.http.ApiServerSettings;
 import dev.dbtplatform.api.retention.RetentionSettings;
 import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
@@ -15,9 +16,11 @@ import java.util.Map;
  * @param retention how long finished runs stay in history and the object store
  * @param webhooks how webhook deliveries are sent and how long the delivery log keeps them
  * @param webhookSecrets the key that seals webhook signing secrets, if one is set
+ * @param develop how develop sessions are reached (how long a request waits for a session to resume)
  */
 public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServerSettings server,
-                        RetentionSettings retention, WebhookDeliverySettings webhooks, WebhookSecrets webhookSecrets) {
+                        RetentionSettings retention, WebhookDeliverySettings webhooks, WebhookSecrets webhookSecrets,
+                        DevelopSettings develop) {
   public static final String DB_URL = "DBT_PLATFORM_DB_URL";
   public static final String DB_USER = "DBT_PLATFORM_DB_USER";
   public static final String DB_PASSWORD = "DBT_PLATFORM_DB_PASSWORD";
@@ -29,7 +32,7 @@ public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServe
   @Override
   public String toString() { // keep the password out of logs (the secrets' key says only whether there is one)
     return "ApiConfig[dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", server=" + server + ", retention=" + retention
-        + ", webhooks=" + webhooks + ", webhookSecrets=" + webhookSecrets + "]";
+        + ", webhooks=" + webhooks + ", webhookSecrets=" + webhookSecrets + ", develop=" + develop + "]";
   }
 
   /** @throws IllegalArgumentException naming the variable that is missing or wrong */
@@ -44,7 +47,7 @@ public record ApiConfig(String dbUrl, String dbUser, String dbPassword, ApiServe
     int burst = (int) number(env, RATE_BURST, ApiServerSettings.DEFAULT_BURST, 1, 1_000_000);
     return new ApiConfig(url, required(env, DB_USER), env.getOrDefault(DB_PASSWORD, ""),
         ApiServerSettings.plain(host, port).withRateLimit(rate, burst), RetentionSettings.fromEnv(env),
-        WebhookDeliverySettings.fromEnv(env), WebhookSecrets.fromEnv(env));
+        WebhookDeliverySettings.fromEnv(env), WebhookSecrets.fromEnv(env), DevelopSettings.fromEnv(env));
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -1,6 +1,7 @@
 package dev.dbtplatform.api;
 
 import dev.dbtplatform.api.db.Database;
+import dev.dbtplatform.api.develop.DevelopSettings;
 import dev.dbtplatform.api.history.RunHistoryRecorder;
 import dev.dbtplatform.api.http.ApiServer;
 import dev.dbtplatform.api.http.ApiServerSettings;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API server process: the application database (migrated on start), the run history
- * recorder watching DbtRuns, the HTTP API over both, the worker sending webhook deliveries (and
+ * recorder watching DbtRuns, the HTTP API over both (with develop sessions and the way through to
+ * their runtimes), the worker sending webhook deliveries (and
  * pruning their log), and, when configured, run retention.
  * The Kubernetes client is the caller's.
  */
@@ -67,12 +69,21 @@ public final class ApiPlatform implements AutoCloseable {
   public static ApiPlatform start(ApiServerSettings settings, Database db, KubernetesClient cluster,
                                   ObjectStoreSettings objectStore, RetentionSettings retention,
                                   WebhookDeliverySettings webhooks, WebhookSecrets webhookSecrets, Clock clock) {
+    return start(settings, db, cluster, objectStore, retention, webhooks, webhookSecrets, DevelopSettings.defaults(),
+        clock);
+  }
+
+  /** The API server as above, reaching develop sessions as {@code develop} says. */
+  public static ApiPlatform start(ApiServerSettings settings, Database db, KubernetesClient cluster,
+                                  ObjectStoreSettings objectStore, RetentionSettings retention,
+                                  WebhookDeliverySettings webhooks, WebhookSecrets webhookSecrets,
+                                  DevelopSettings develop, Clock clock) {
     ApiPlatform platform = new ApiPlatform();
     try {
       platform.db = db;
       RunFiles files = objectStore == null ? null : platform.track(new RunFiles(objectStore));
       ApiServices services = new ApiServices(db, cluster, files, clock, webhooks, webhookSecrets,
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), develop);
       if (webhookSecrets.encrypts()) {
         services.webhooks().sealPlainSecrets();
       } else {

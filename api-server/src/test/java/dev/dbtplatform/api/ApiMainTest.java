@@ -3,6 +3,7 @@ package dev.dbtplatform.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbtplatform.api.develop.DevelopSettings;
 import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
 import dev.dbtplatform.api.webhooks.WebhookSecrets;
 import dev.dbtplatform.embedded.EmbeddedPostgres;
@@ -59,6 +60,42 @@ class ApiMainTest {
   }
 
   @Test
+  void createsUsersAndTheirPersonalTokens() throws Exception {
+    long account = Long.parseLong(run(env, "create-account", "Analysts", "analysts").out());
+    Result user = run(env, "create-user", Long.toString(account), "alice", "alice@example.com");
+    assertThat(user.code()).as(user.err()).isZero();
+    assertThat(Long.parseLong(user.out())).isPositive();
+    Result withoutEmail = run(env, "create-user", Long.toString(account), "bob");
+    assertThat(withoutEmail.code()).as(withoutEmail.err()).isZero();
+
+    Result personal = run(env, "create-token", Long.toString(account), "alice's laptop", "--user", "alice");
+    assertThat(personal.code()).as(personal.err()).isZero();
+    assertThat(personal.out()).matches("dbtu_[A-Za-z0-9_-]{40}");
+    Result service = run(env, "create-token", Long.toString(account), "airflow");
+    assertThat(service.out()).startsWith("dbtp_");
+
+    Result duplicate = run(env, "create-user", Long.toString(account), "alice");
+    assertThat(duplicate.code()).isEqualTo(2);
+    assertThat(duplicate.err()).isEqualTo("account " + account + " already has a user 'alice'");
+    Result unknownUser = run(env, "create-token", Long.toString(account), "x", "--user", "carol");
+    assertThat(unknownUser.code()).isEqualTo(2);
+    assertThat(unknownUser.err()).contains("account " + account + " has no user 'carol'")
+        .contains("create-user " + account + " carol");
+    Result unknownAccount = run(env, "create-user", "999999", "dave");
+    assertThat(unknownAccount.code()).isEqualTo(2);
+    assertThat(unknownAccount.err()).isEqualTo("no account 999999");
+    assertThat(run(env, "create-token", "999999", "x", "--user", "alice").err()).isEqualTo("no account 999999");
+    assertThat(run(env, "create-user", Long.toString(account), "not a name").err()).contains("cannot be a username");
+    assertThat(run(env, "create-user", Long.toString(account), "erin", "erin-at-example").err())
+        .contains("not an email address");
+    assertThat(run(env, "create-user", "first", "erin").err()).contains("the account id must be a whole number");
+    assertThat(run(env, "create-user", Long.toString(account)).err())
+        .contains("usage: create-user ACCOUNT_ID USERNAME [EMAIL]");
+    assertThat(run(env, "create-token", Long.toString(account), "x", "--owner", "alice").err())
+        .contains("usage: create-token ACCOUNT_ID NAME [--user USERNAME]");
+  }
+
+  @Test
   void configurationErrorsNameTheVariable() throws Exception {
     Map<String, String> noDb = new HashMap<>(env);
     noDb.remove(ApiConfig.DB_URL);
@@ -74,6 +111,12 @@ class ApiMainTest {
     assertThatThrownBy(() -> ApiConfig.fromEnv(rate)).hasMessageContaining(ApiConfig.RATE_LIMIT);
     assertThat(ApiConfig.fromEnv(env).toString()).doesNotContain("cli-password");
     assertThat(ApiConfig.fromEnv(env).server().port()).isEqualTo(8443);
+    assertThat(ApiConfig.fromEnv(env).develop().resumeWait()).hasSeconds(60);
+    Map<String, String> resume = new HashMap<>(env);
+    resume.put(DevelopSettings.RESUME_WAIT_SECONDS, "15");
+    assertThat(ApiConfig.fromEnv(resume).develop().resumeWait()).hasSeconds(15);
+    resume.put(DevelopSettings.RESUME_WAIT_SECONDS, "601");
+    assertThatThrownBy(() -> ApiConfig.fromEnv(resume)).hasMessageContaining(DevelopSettings.RESUME_WAIT_SECONDS);
   }
 
   @Test

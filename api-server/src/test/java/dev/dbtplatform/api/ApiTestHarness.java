@@ -9,6 +9,9 @@ import dev.dbtplatform.api.db.Account;
 import dev.dbtplatform.api.db.AccountRepository;
 import dev.dbtplatform.api.db.Database;
 import dev.dbtplatform.api.db.TokenRepository;
+import dev.dbtplatform.api.db.User;
+import dev.dbtplatform.api.db.UserRepository;
+import dev.dbtplatform.api.develop.DevelopSettings;
 import dev.dbtplatform.api.http.ApiServer;
 import dev.dbtplatform.api.http.ApiServerSettings;
 import dev.dbtplatform.api.http.ApiServices;
@@ -31,6 +34,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ApiTestHarness {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+  /** How long a request waits for a develop session to resume, in these tests. */
+  public static final Duration RESUME_WAIT = Duration.ofSeconds(5);
+  static final DevelopSettings DEVELOP = DevelopSettings.defaults().withResumeWait(RESUME_WAIT);
   private static ApiTestHarness shared;
 
   /** An account with a namespace for its resources and a service token. */
@@ -135,9 +142,10 @@ public final class ApiTestHarness {
     runFiles = new RunFiles(objectStore.settings());
     // contract tests make far more requests per second than any client should
     ApiServerSettings settings = ApiServerSettings.plain(ApiServer.DEFAULT_HOST, 0).withRateLimit(100_000, 100_000);
-    // webhook secrets sealed with a key, as in a configured cluster; metrics on the registry /metrics serves
+    // webhook secrets sealed with a key, as in a configured cluster; metrics on the registry /metrics serves;
+    // develop sessions that do not come up answer after a few seconds rather than the default minute
     ApiServices services = new ApiServices(db, kubernetes.newClient(), runFiles, Clock.systemUTC(),
-        WebhookDeliverySettings.defaults(), webhookSecrets, registry);
+        WebhookDeliverySettings.defaults(), webhookSecrets, registry, DEVELOP);
     server = ApiServer.start(settings, services);
     // tests hand runs to the recorder themselves (recordRun), so that what they assert is settled
     recorder = new RunHistoryRecorder(services.accounts(), services.ids(), services.runs());
@@ -168,6 +176,15 @@ public final class ApiTestHarness {
     return new Tenant(account, new TokenRepository(db).create(account.id(), "tests").plainToken());
   }
 
+  /**
+   * A user of the tenant's account with a personal token: the same account, acting as that
+   * person (develop sessions are theirs).
+   */
+  public Tenant newUser(Tenant of, String username) {
+    User user = new UserRepository(db).create(of.id(), username, username + "@example.com");
+    return new Tenant(of.account(), new TokenRepository(db).createPersonal(user, "tests").plainToken());
+  }
+
   /** A project made through the API, with a git URL; answers its JSON. */
   public JsonNode createProject(Tenant as, String name) {
     return post(as, as.v3() + "/projects/", Map.of("name", name, "git_url", "https://git.example.com/analytics.git"))
@@ -179,6 +196,19 @@ public final class ApiTestHarness {
     return post(as, as.v3() + "/projects/" + projectId + "/environments/", Map.of("name", name, "type", "deployment",
         "dbt_version", "1.7.0-latest", "warehouse", Map.of("type", "postgres", "secret_name", "warehouse")))
         .expect(201).data();
+  }
+
+  /** A development environment on postgres (Secret {@code warehouse}), for develop sessions, made through the API. */
+  public long createDevelopmentEnvironment(Tenant as, long projectId, String name) {
+    return post(as, as.v3() + "/projects/" + projectId + "/environments/", Map.of("name", name,
+        "type", "development", "dbt_version", "1.7.0-latest",
+        "warehouse", Map.of("type", "postgres", "secret_name", "warehouse"))).expect(201).data().get("id").asLong();
+  }
+
+  /** A develop session of the personal token's user, made through the API; answers its JSON. */
+  public JsonNode createDevelopSession(Tenant as, long environmentId) {
+    return post(as, as.v3() + "/develop/sessions/", Map.of("environment_id", environmentId,
+        "credentials_secret_name", "dev-credentials")).expect(201).data();
   }
 
   /** A job made through the API, without triggers; steps default to {@code dbt build}. */

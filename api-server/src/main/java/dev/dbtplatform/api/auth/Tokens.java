@@ -8,11 +8,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Service token values: {@code dbtp_} followed by 40 random URL-safe characters (240 bits).
- * Only their SHA-256 is stored; a plain token exists only in the creator's hands.
+ * Token values: a prefix followed by 40 random URL-safe characters (240 bits). Service tokens,
+ * which act for an account, start with {@code dbtp_}; personal tokens, which act for one user of
+ * the account, with {@code dbtu_} (dbt Cloud's prefix for personal tokens), so that a person
+ * can tell them apart. Only their SHA-256 is stored; a plain token exists only in the creator's
+ * hands.
  */
 public final class Tokens {
   public static final String PREFIX = "dbtp_";
+  public static final String PERSONAL_PREFIX = "dbtu_";
   /** How much of a plain token is kept for people to recognise it (the prefix and 7 characters). */
   public static final int DISPLAY_LENGTH = PREFIX.length() + 7;
 
@@ -20,10 +24,19 @@ public final class Tokens {
 
   private Tokens() {}
 
+  /** A service token. */
   public static String newToken() {
+    return PREFIX + randomPart();
+  }
+
+  public static String newPersonalToken() {
+    return PERSONAL_PREFIX + randomPart();
+  }
+
+  private static String randomPart() {
     byte[] bytes = new byte[30]; // 30 bytes -> exactly 40 base64url characters, no padding
     RANDOM.nextBytes(bytes);
-    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** Lower-case hex SHA-256 of the token's UTF-8 bytes (64 characters). */

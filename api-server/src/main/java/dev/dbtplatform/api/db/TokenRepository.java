@@ -8,11 +8,22 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.jooq.impl.DSL;
 
-/** Service tokens, stored only as SHA-256 hashes. */
+/**
+ * API tokens, stored only as SHA-256 hashes: service tokens, which act for their account, and
+ * personal tokens, which act for one user of it (the rows with a user_id).
+ */
 public final class TokenRepository {
-  /** A token as stored: never the plain value. */
+  /**
+   * A token as stored: never the plain value.
+   *
+   * @param userId the user a personal token acts for; null for a service token
+   */
   public record StoredToken(long id, long accountId, String name, String prefix,
-                            OffsetDateTime createdAt, OffsetDateTime lastUsedAt) {}
+                            OffsetDateTime createdAt, OffsetDateTime lastUsedAt, Long userId) {
+    public boolean personal() {
+      return userId != null;
+    }
+  }
 
   /** What creating a token returns: the plain value, the only time anyone sees it. */
   public record CreatedToken(StoredToken token, String plainToken) {
@@ -28,11 +39,24 @@ public final class TokenRepository {
     this.db = db;
   }
 
+  /** A service token ({@code dbtp_...}): it acts for the account. */
   public CreatedToken create(long accountId, String name) {
-    String plain = Tokens.newToken();
+    return insert(accountId, null, name, Tokens.newToken());
+  }
+
+  /**
+   * A personal token ({@code dbtu_...}) of a user: it acts for the user in the user's account,
+   * and is what develop sessions require. Deleting the user deletes its tokens.
+   */
+  public CreatedToken createPersonal(User user, String name) {
+    return insert(user.accountId(), user.id(), name, Tokens.newPersonalToken());
+  }
+
+  private CreatedToken insert(long accountId, Long userId, String name, String plain) {
     ServiceTokensRecord r = db.dsl()
         .insertInto(SERVICE_TOKENS)
         .set(SERVICE_TOKENS.ACCOUNT_ID, accountId)
+        .set(SERVICE_TOKENS.USER_ID, userId)
         .set(SERVICE_TOKENS.NAME, name)
         .set(SERVICE_TOKENS.TOKEN_HASH, Tokens.hash(plain))
         .set(SERVICE_TOKENS.TOKEN_PREFIX, Tokens.displayPrefix(plain))
@@ -63,6 +87,6 @@ public final class TokenRepository {
 
   private static StoredToken toStored(ServiceTokensRecord r) {
     return new StoredToken(r.getId(), r.getAccountId(), r.getName(), r.getTokenPrefix(),
-        r.getCreatedAt(), r.getLastUsedAt());
+        r.getCreatedAt(), r.getLastUsedAt(), r.getUserId());
   }
 }

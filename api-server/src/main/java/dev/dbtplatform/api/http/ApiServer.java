@@ -39,10 +39,11 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(ApiServerSettings settings, ApiServices services) {
     String host = settings.host();
     int port = settings.port();
-    Authenticator auth = new Authenticator(services.tokens());
+    Authenticator auth = new Authenticator(services.tokens(), services.users());
     RateLimiter limiter = new RateLimiter(settings.requestsPerSecond(), settings.burst(), System::nanoTime);
     ApiMetrics metrics = new ApiMetrics(services.registry());
     RunsApi runs = new RunsApi(services);
+    DevelopSessions developSessions = new DevelopSessions(services);
     List<ApiRoutes> apis = List.of(
         new AccountsApi(services),
         runs,
@@ -51,7 +52,9 @@ public final class ApiServer implements AutoCloseable {
         new ProjectsApi(services),
         new EnvironmentsApi(services),
         new JobsApi(services),
-        new WebhooksApi(services));
+        new WebhooksApi(services),
+        new DevelopSessionsApi(developSessions),
+        new DevelopProxy(developSessions));
 
     Javalin app = Javalin.create(config -> {
       config.router.ignoreTrailingSlashes = true;
@@ -67,9 +70,9 @@ public final class ApiServer implements AutoCloseable {
 
       // after routing, so that metrics name the route and a wrong path is a 404 even without a token
       config.routes.beforeMatched("/api/*", ctx -> {
-        var token = auth.authenticate(ctx.header("Authorization"));
-        ctx.attribute(RequestAuth.ATTRIBUTE, token);
-        long wait = limiter.acquire(token.id());
+        var caller = auth.authenticate(ctx.header("Authorization"));
+        ctx.attribute(RequestAuth.ATTRIBUTE, caller);
+        long wait = limiter.acquire(caller.tokenId());
         if (wait > 0) {
           metrics.rateLimited();
           ctx.header("Retry-After", Long.toString(wait));
@@ -129,6 +132,14 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Marks a response as answered by its handler (the develop proxy passing on the runtime's own
+   * answer), so that the 404 and 405 handlers leave a 404 or 405 it passed on as it is.
+   */
+  static void answeredAsIs(Context ctx) {
+    ctx.attribute(ENVELOPED, Boolean.TRUE);
   }
 
   static void json(Context ctx, int status, Object body) {

@@ -6,6 +6,8 @@ import dev.dbtplatform.api.db.Database;
 import dev.dbtplatform.api.db.ObjectIds;
 import dev.dbtplatform.api.db.RunHistory;
 import dev.dbtplatform.api.db.TokenRepository;
+import dev.dbtplatform.api.db.UserRepository;
+import dev.dbtplatform.api.develop.DevelopSettings;
 import dev.dbtplatform.api.storage.RunFiles;
 import dev.dbtplatform.api.webhooks.WebhookDeliveries;
 import dev.dbtplatform.api.webhooks.WebhookDeliverySettings;
@@ -24,16 +26,23 @@ import java.time.Clock;
  * environments, jobs and runs are custom resources), the object store holding run logs and
  * artifacts (null when none is configured), the clock, how webhooks are delivered and their
  * secrets sealed, and the meter registry that {@code GET /metrics} serves (shared with the
- * webhook delivery worker, so that one scrape shows both).
+ * webhook delivery worker, so that one scrape shows both), and how develop sessions are reached.
  */
 public record ApiServices(Database db, KubernetesClient cluster, RunFiles files, Clock clock,
                           WebhookDeliverySettings webhookSettings, WebhookSecrets webhookSecrets,
-                          PrometheusMeterRegistry registry) {
+                          PrometheusMeterRegistry registry, DevelopSettings develop) {
 
   /** Default webhook delivery, secrets stored unencrypted, a registry of its own: for tests and tools. */
   public ApiServices(Database db, KubernetesClient cluster, RunFiles files, Clock clock) {
     this(db, cluster, files, clock, WebhookDeliverySettings.defaults(), WebhookSecrets.unencrypted(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** Develop sessions reached with the default settings. */
+  public ApiServices(Database db, KubernetesClient cluster, RunFiles files, Clock clock,
+                     WebhookDeliverySettings webhookSettings, WebhookSecrets webhookSecrets,
+                     PrometheusMeterRegistry registry) {
+    this(db, cluster, files, clock, webhookSettings, webhookSecrets, registry, DevelopSettings.defaults());
   }
 
   public AccountRepository accounts() {
@@ -42,6 +51,10 @@ public record ApiServices(Database db, KubernetesClient cluster, RunFiles files,
 
   public TokenRepository tokens() {
     return new TokenRepository(db);
+  }
+
+  public UserRepository users() {
+    return new UserRepository(db);
   }
 
   public ObjectIds ids() {

@@ -1,5 +1,6 @@
 package dev.dbtplatform.api.http;
 
+import dev.dbtplatform.api.auth.Caller;
 import dev.dbtplatform.api.db.AuditLog;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -27,12 +28,12 @@ final class Audit {
     if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD || ctx.method() == HandlerType.OPTIONS) {
       return;
     }
-    var token = ctx.<dev.dbtplatform.api.db.TokenRepository.StoredToken>attribute(RequestAuth.ATTRIBUTE);
-    if (token == null) {
+    Caller caller = ctx.attribute(RequestAuth.ATTRIBUTE);
+    if (caller == null) {
       return; // unauthenticated requests change nothing
     }
     try {
-      services.audit().append(new AuditLog.Entry(token.accountId(), token.id(), ctx.method().name(), ctx.path(),
+      services.audit().append(new AuditLog.Entry(caller.accountId(), caller.tokenId(), ctx.method().name(), ctx.path(),
           ctx.statusCode(), ctx.attribute(KIND), ctx.attribute(ID), null));
     } catch (RuntimeException e) {
       LOG.error("cannot write the audit entry for {} {}", ctx.method(), ctx.path(), e);

@@ -1,22 +1,48 @@
 package dev.dbtplatform.api.http;
 
+import dev.dbtplatform.api.auth.Caller;
+import dev.dbtplatform.api.auth.Tokens;
 import dev.dbtplatform.api.db.Account;
 import dev.dbtplatform.api.db.TokenRepository.StoredToken;
+import dev.dbtplatform.api.db.User;
 import io.javalin.http.Context;
 
-/** The authenticated token of a request, put there by the server's before-handler. */
+/** Who made a request (its token, and a personal token's user), put there by the server's before-handler. */
 final class RequestAuth {
-  static final String ATTRIBUTE = "dbtplatform.token";
+  static final String ATTRIBUTE = "dbtplatform.caller";
   private static final String ACCOUNT = "dbtplatform.account";
 
   private RequestAuth() {}
 
-  static StoredToken token(Context ctx) {
-    StoredToken t = ctx.attribute(ATTRIBUTE);
-    if (t == null) {
+  static Caller caller(Context ctx) {
+    Caller c = ctx.attribute(ATTRIBUTE);
+    if (c == null) {
       throw new IllegalStateException("route served without authentication");
     }
-    return t;
+    return c;
+  }
+
+  static StoredToken token(Context ctx) {
+    return caller(ctx).token();
+  }
+
+  /** The user a personal token acts for; null for a service token. */
+  static User user(Context ctx) {
+    return caller(ctx).user();
+  }
+
+  /**
+   * The user of a personal token, for what belongs to a person (develop sessions): a service
+   * token acts for no one, so it is refused with 403 and told what to use instead.
+   */
+  static User personalUser(Context ctx, String what) {
+    User user = user(ctx);
+    if (user == null) {
+      throw new ApiException(403, what + " belong to a user, and this is a service token (" + Tokens.PREFIX
+          + "...), which acts for the account and no one in it. Use a personal token (" + Tokens.PERSONAL_PREFIX
+          + "...): an administrator makes one with 'ApiMain create-token <account-id> <name> --user <username>'.");
+    }
+    return user;
   }
 
   static long accountId(Context ctx) {
