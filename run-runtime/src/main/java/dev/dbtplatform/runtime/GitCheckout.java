@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * that prints them from environment variables of the git process only. They never appear on a
  * command line (visible in /proc), in the checkout's .git/config or in the logs.
  */
-final class GitCheckout {
+public final class GitCheckout {
   static final String USERNAME_VAR = "DBT_PLATFORM_GIT_USERNAME";
   static final String PASSWORD_VAR = "DBT_PLATFORM_GIT_PASSWORD";
   /** Used with a token when no username is given; GitHub documents it, other hosts accept any name. */
@@ -30,17 +30,17 @@ final class GitCheckout {
   private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}");
 
   /** @param sha the commit checked out; @param branch its branch, null for a tag or a commit */
-  record Result(String sha, String branch) {}
+  public record Result(String sha, String branch) {}
 
   /** Git failed; the message says how, its output is in the step log. */
-  static final class GitException extends Exception {
+  public static final class GitException extends Exception {
     GitException(String message) {
       super(message);
     }
   }
 
   /** The run was stopped (timeout, SIGTERM) while git ran. */
-  static final class StoppedException extends Exception {
+  public static final class StoppedException extends Exception {
     final RunControl.Stop stop;
 
     StoppedException(RunControl.Stop stop) {
@@ -59,7 +59,7 @@ final class GitCheckout {
    * @param credentialsDir folder with {@code username} and {@code password} or {@code token}; may not exist
    * @param scratchDir a private folder outside the workspace for the askpass script
    */
-  GitCheckout(Map<String, String> baseEnv, Path credentialsDir, Path scratchDir, SecretMasker masker,
+  public GitCheckout(Map<String, String> baseEnv, Path credentialsDir, Path scratchDir, SecretMasker masker,
       LogSink log, RunControl control) throws IOException {
     this.masker = masker;
     this.log = log;
@@ -77,7 +77,15 @@ final class GitCheckout {
     }
   }
 
-  Result checkout(String url, String ref, Path dir) throws IOException, GitException, StoppedException {
+  /**
+   * The environment git runs with: the inherited one, no prompts, and the askpass script with the
+   * credentials when there are any. For later git commands on the same checkout (fetch, push).
+   */
+  public Map<String, String> environment() {
+    return Map.copyOf(env);
+  }
+
+  public Result checkout(String url, String ref, Path dir) throws IOException, GitException, StoppedException {
     masker.add(userInfoSecret(url)); // git error messages may quote the URL
     String shownUrl = withoutUserInfo(url);
     log.info("Cloning " + shownUrl + " at " + (ref == null || ref.isBlank() ? "the default branch" : ref));
@@ -156,12 +164,12 @@ final class GitCheckout {
   }
 
   /** The URL as it may be shown: {@code https://user:token@host/x} becomes {@code https://host/x}. */
-  static String withoutUserInfo(String url) {
+  public static String withoutUserInfo(String url) {
     return url == null ? null : USERINFO.matcher(url).replaceFirst("$1");
   }
 
   /** The password or token a URL carries in its user info, null if none. */
-  static String userInfoSecret(String url) {
+  public static String userInfoSecret(String url) {
     if (url == null) {
       return null;
     }
@@ -189,7 +197,7 @@ final class GitCheckout {
     return script;
   }
 
-  static void deleteRecursively(Path path) throws IOException {
+  public static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

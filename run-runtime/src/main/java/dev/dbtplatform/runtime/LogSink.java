@@ -16,7 +16,7 @@ import java.time.format.DateTimeFormatter;
  * stdout (kubectl logs), both with secrets masked. Without a file it writes to stdout only, for
  * the runtime's own lines outside of any step.
  */
-final class LogSink implements Closeable {
+public final class LogSink implements Closeable {
   /** The runtime's own lines carry a time like dbt's, so they line up with dbt's output. */
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -32,7 +32,7 @@ final class LogSink implements Closeable {
     this.file = file;
   }
 
-  static LogSink stdoutOnly(PrintStream stdout, SecretMasker masker) {
+  public static LogSink stdoutOnly(PrintStream stdout, SecretMasker masker) {
     return new LogSink(stdout, masker, null);
   }
 
@@ -43,7 +43,7 @@ final class LogSink implements Closeable {
   }
 
   /** A line of a process's output, written as it came (masked). */
-  synchronized void line(String text) {
+  public synchronized void line(String text) {
     String masked = masker.mask(text);
     stdout.println(masked);
     stdout.flush();
@@ -72,7 +72,7 @@ final class LogSink implements Closeable {
   }
 
   /** A line of the runtime itself. */
-  void info(String text) {
+  public void info(String text) {
     line(ZonedDateTime.now(ZoneOffset.UTC).format(TIME) + "  " + text);
   }
 

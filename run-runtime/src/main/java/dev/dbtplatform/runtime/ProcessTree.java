@@ -12,10 +12,10 @@ import java.util.Set;
  * processes; stopping only dbt would leave them running (and holding warehouse sessions) after the
  * run is reported as stopped.
  */
-final class ProcessTree {
+public final class ProcessTree {
   private ProcessTree() {}
 
-  static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
   /** How long dbt gets to cancel its warehouse queries after SIGINT. */
   static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
   private static final long POLL_MILLIS = 50;
@@ -28,7 +28,7 @@ final class ProcessTree {
    *
    * @return true when everything exited within the grace period
    */
-  static boolean stop(ProcessHandle root, Duration grace) {
+  public static boolean stop(ProcessHandle root, Duration grace) {
     // The descendants must be collected before the root dies: orphans are re-parented and
     // can no longer be found from the root.
     Set<ProcessHandle> tree = new LinkedHashSet<>(root.descendants().toList());
@@ -85,7 +85,7 @@ final class ProcessTree {
    * Alive and not a zombie. When the runtime is PID 1 of a container, orphaned grandchildren
    * become its children and, once killed, stay zombies that nobody reaps.
    */
-  static boolean isRunning(ProcessHandle process) {
+  public static boolean isRunning(ProcessHandle process) {
     if (!process.isAlive()) {
       return false;
     }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * references and are handed to dbt in its environment, which also makes dbt mask them in its
  * logs. The file goes to a folder outside the workspace anyway, because the workspace is uploaded.
  */
-final class ProfileWriter {
+public final class ProfileWriter {
   private ProfileWriter() {}
 
   static final String FILE_NAME = "profiles.yml";
@@ -50,13 +50,13 @@ final class ProfileWriter {
    * @param secretEnv DBT_ENV_SECRET_* variables dbt needs to resolve the secret references
    * @param keys the connection keys written, for the log (secret ones marked)
    */
-  record Profile(String profileName, Path file, Map<String, String> secretEnv, List<String> keys) {}
+  public record Profile(String profileName, Path file, Map<String, String> secretEnv, List<String> keys) {}
 
   /**
    * @param warehouse the warehouse Secret's keys and values
    * @param profilesDir the folder to write profiles.yml into
    */
-  static Profile write(String profileName, String target, String adapterType, int threads,
+  public static Profile write(String profileName, String target, String adapterType, int threads,
       Map<String, String> warehouse, Path profilesDir) throws IOException {
     Map<String, Object> output = new LinkedHashMap<>();
     output.put("type", adapterType);
@@ -88,7 +88,7 @@ final class ProfileWriter {
   }
 
   /** The {@code profile:} of the project's dbt_project.yml. */
-  static String readProfileName(Path projectDir) throws IOException {
+  public static String readProfileName(Path projectDir) throws IOException {
     JsonNode profile = readProject(projectDir).get("profile");
     if (profile == null || !profile.isTextual() || profile.asText().isBlank()) {
       throw new IOException("dbt_project.yml has no profile");
@@ -96,7 +96,7 @@ final class ProfileWriter {
     return profile.asText();
   }
 
-  static JsonNode readProject(Path projectDir) throws IOException {
+  public static JsonNode readProject(Path projectDir) throws IOException {
     Path file = projectDir.resolve("dbt_project.yml");
     if (!Files.isRegularFile(file)) {
       throw new IOException("no dbt_project.yml in " + projectDir.getFileName());
@@ -112,7 +112,7 @@ final class ProfileWriter {
    * The warehouse Secret as mounted: one file per key. Kubernetes adds hidden {@code ..data}
    * entries, which are skipped. A trailing newline (from {@code --from-file}) is not part of the value.
    */
-  static Map<String, String> readSecretDir(Path dir) throws IOException {
+  public static Map<String, String> readSecretDir(Path dir) throws IOException {
     Map<String, String> values = new TreeMap<>();
     if (dir == null || !Files.isDirectory(dir)) {
       return values;
@@ -129,7 +129,7 @@ final class ProfileWriter {
     return values;
   }
 
-  static boolean isSecretKey(String key) {
+  public static boolean isSecretKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return SECRET_KEYS.contains(k) || k.contains("password") || k.contains("secret");
   }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * and writes results; the hook asks and waits (bounded), and acts itself only when the main thread
  * is stuck.
  */
-final class RunControl {
-  enum Stop { TIMEOUT, TERMINATED }
+public final class RunControl {
+  public enum Stop { TIMEOUT, TERMINATED }
 
   private final long startNanos = System.nanoTime();
   private final CountDownLatch finished = new CountDownLatch(1);

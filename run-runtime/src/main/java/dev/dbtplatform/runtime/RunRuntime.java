@@ -34,8 +34,8 @@ public final class RunRuntime {
    */
   static final Duration TERMINATION_WAIT = Duration.ofSeconds(25);
   static final String DEPS_COMMAND = StepNames.DEPS_COMMAND;
-  static final int DEFAULT_THREADS = 4;
-  static final String DEFAULT_TARGET = "default";
+  public static final int DEFAULT_THREADS = 4;
+  public static final String DEFAULT_TARGET = "default";
 
   private final RunSettings settings;
   private final RunControl control = new RunControl();
@@ -399,7 +399,7 @@ public final class RunRuntime {
   }
 
   /** The dbt project folder; the subdirectory must stay inside the checkout. */
-  static Path projectDir(Path workspace, String subdirectory) {
+  public static Path projectDir(Path workspace, String subdirectory) {
     Path checkout = workspace.resolve(RunVolumeLayout.PROJECT_DIR);
     if (subdirectory == null || subdirectory.isBlank()) {
       return checkout;

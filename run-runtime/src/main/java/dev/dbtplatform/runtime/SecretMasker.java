@@ -8,8 +8,8 @@ import java.util.List;
  * Replaces secret values with {@value #MASK} in every line the runtime writes. dbt masks the
  * DBT_ENV_SECRET_ variables itself, but git, drivers and stack traces do not.
  */
-final class SecretMasker {
-  static final String MASK = "*****";
+public final class SecretMasker {
+  public static final String MASK = "*****";
 
   private volatile List<String> secrets = List.of();
 
@@ -17,7 +17,7 @@ final class SecretMasker {
    * Adds a secret. A multi-line value (a private key) is masked line by line too, because output
    * arrives one line at a time.
    */
-  synchronized void add(String secret) {
+  public synchronized void add(String secret) {
     if (secret == null || secret.isBlank()) {
       return;
     }
@@ -34,7 +34,7 @@ final class SecretMasker {
     secrets = List.copyOf(updated);
   }
 
-  String mask(String line) {
+  public String mask(String line) {
     String masked = line;
     for (String secret : secrets) {
       if (masked.contains(secret)) {
