@@ -1,13 +1,8 @@
 package dev.dbtplatform.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbtplatform.api.tls.CaTrust;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,22 +15,19 @@ import java.time.Instant;
  * Over HTTPS, trusting the local CA and nothing else, as a user's client would.
  */
 final class ApiDemo {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POLL = Duration.ofSeconds(1);
 
   private final String baseUrl;
   private final long accountId;
-  private final String token;
   private final PrintStream out;
-  private final HttpClient http;
+  private final ApiClient api;
   private final String curl;
 
   ApiDemo(String baseUrl, Path caCertificate, long accountId, String token, PrintStream out) {
     this.baseUrl = baseUrl;
     this.accountId = accountId;
-    this.token = token;
     this.out = out;
-    this.http = HttpClient.newBuilder().sslContext(CaTrust.sslContext(caCertificate)).build();
+    this.api = new ApiClient(baseUrl, caCertificate, token);
     this.curl = "curl --cacert " + LocalPlatformMain.shown(caCertificate);
   }
 
@@ -74,7 +66,7 @@ final class ApiDemo {
 
     String artifact = runPath + "artifacts/run_results.json";
     out.println("$ " + curl + " -H \"Authorization: Token $TOKEN\" " + baseUrl + artifact);
-    JsonNode results = JSON.readTree(send("GET", artifact, null).body());
+    JsonNode results = ApiClient.JSON.readTree(send("GET", artifact, null).body());
     out.printf("  run_results.json: %d results, dbt %s%n", results.path("results").size(),
         results.path("metadata").path("dbt_version").asText("?"));
     return run;
@@ -97,25 +89,10 @@ final class ApiDemo {
   }
 
   private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
-    HttpResponse<String> response = send(method, path, body);
-    JsonNode envelope = JSON.readTree(response.body());
-    if (response.statusCode() != 200) {
-      throw new IOException(method + " " + path + " answered " + response.statusCode() + ": "
-          + envelope.path("status").path("user_message").asText());
-    }
-    return envelope.get("data");
+    return api.data(method, path, body);
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .header("Authorization", "Token " + token)
-        .timeout(Duration.ofSeconds(30));
-    request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
-        : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return response;
+    return api.send(method, path, body);
   }
 }

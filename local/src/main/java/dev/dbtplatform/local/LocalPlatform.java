@@ -6,10 +6,13 @@ import dev.dbtplatform.api.db.AccountRepository;
 import dev.dbtplatform.api.db.Database;
 import dev.dbtplatform.api.db.ObjectIds;
 import dev.dbtplatform.api.db.TokenRepository;
+import dev.dbtplatform.api.db.User;
+import dev.dbtplatform.api.db.UserRepository;
 import dev.dbtplatform.api.http.ApiServerSettings;
 import dev.dbtplatform.api.storage.ObjectStoreSettings;
 import dev.dbtplatform.api.tls.LocalCertificateAuthority;
 import dev.dbtplatform.api.tls.LocalTls;
+import dev.dbtplatform.crd.DbtDevelopSession;
 import dev.dbtplatform.crd.DbtEnvironment;
 import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtProject;
@@ -58,6 +61,10 @@ public final class LocalPlatform implements AutoCloseable {
   public static final String API_DATABASE = "dbt_platform";
   public static final String API_USER = "dbt_platform";
   public static final String DEMO_ACCOUNT = "Demo";
+  /** The user develop sessions belong to in one-machine mode. */
+  public static final String DEMO_USER = "alice";
+  /** Her development credentials, as config/samples/08-develop-credentials.yaml names them. */
+  public static final String DEVELOP_CREDENTIALS_SECRET = "alice-dev-credentials";
   /** The names the API's certificate is for: where the API listens, by address and by name. */
   static final List<String> API_DNS_NAMES = List.of("localhost");
   static final List<String> API_IP_ADDRESSES = List.of("127.0.0.1");
@@ -81,6 +88,7 @@ public final class LocalPlatform implements AutoCloseable {
   private ObjectIds apiIds;
   private Account demoAccount;
   private String demoToken;
+  private String developerToken;
   private Path caCertificate;
 
   private LocalPlatform(LocalPlatformConfig config) {
@@ -131,6 +139,7 @@ public final class LocalPlatform implements AutoCloseable {
     LauncherScripts.write(bin, Map.of(
         "dbt-platform-run", "dev.dbtplatform.runtime.RunMain",
         "dbt-platform-flush", "dev.dbtplatform.flush.FlushMain",
+        "dbt-platform-develop", "dev.dbtplatform.develop.DevelopMain",
         "dbt-platform-fetch-state", "dev.dbtplatform.flush.StateFetchMain"),
         config.runtimeClasspath(), LauncherScripts.currentJava(), List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     track(LocalNode.start(kubernetes.newClient(), nodeConfig));
@@ -158,6 +167,9 @@ public final class LocalPlatform implements AutoCloseable {
     Database db = track(Database.open(postgres.jdbcUrl(API_DATABASE), API_USER, password));
     demoAccount = new AccountRepository(db).create(DEMO_ACCOUNT, config.namespace());
     demoToken = new TokenRepository(db).create(demoAccount.id(), "make run").plainToken();
+    // develop sessions are a user's: the demo user and a personal token of hers
+    User developer = new UserRepository(db).create(demoAccount.id(), DEMO_USER, DEMO_USER + "@example.com");
+    developerToken = new TokenRepository(db).createPersonal(developer, "make run").plainToken();
     ObjectStoreSettings store = new ObjectStoreSettings(s3.endpointUri(), s3.region(), s3.accessKey(), s3.secretKey(), true);
     caCertificate = tls.caCertificate();
     api = track(ApiPlatform.start(ApiServerSettings.plain("127.0.0.1", config.apiPort()).withTls(tls.server()), db,
@@ -184,6 +196,11 @@ public final class LocalPlatform implements AutoCloseable {
         .addToStringData("schema", "analytics")
         .build();
     client.resource(warehouse).createOr(r -> r.update());
+    // the demo user's own development credentials: the same warehouse, a schema of her own
+    Secret developer = new SecretBuilder(warehouse).editMetadata().withName(DEVELOP_CREDENTIALS_SECRET).endMetadata()
+        .addToStringData("schema", "dbt_" + DEMO_USER)
+        .build();
+    client.resource(developer).createOr(r -> r.update());
     Secret objectStore = new SecretBuilder().withNewMetadata().withName(OBJECT_STORE_SECRET).withNamespace(ns).endMetadata()
         .addToStringData(OperatorConfig.ACCESS_KEY_ID_KEY, s3.accessKey())
         .addToStringData(OperatorConfig.SECRET_ACCESS_KEY_KEY, s3.secretKey())
@@ -193,7 +210,8 @@ public final class LocalPlatform implements AutoCloseable {
 
   /**
    * Applies a file of config/samples/. The sample project is pointed at the local git copy and
-   * the sample warehouse Secret is skipped: this platform made its own for the embedded warehouse.
+   * sample Secrets are skipped: this platform made its own (warehouse and the demo user's
+   * development credentials) for the embedded warehouse.
    */
   public HasMetadata applySample(String fileName) {
     Path file = config.projectRoot().resolve("config/samples").resolve(fileName);
@@ -213,6 +231,7 @@ public final class LocalPlatform implements AutoCloseable {
       case "DbtEnvironment" -> Serialization.unmarshal(yaml, DbtEnvironment.class);
       case "DbtRun" -> Serialization.unmarshal(yaml, DbtRun.class);
       case "DbtJob" -> Serialization.unmarshal(yaml, DbtJob.class);
+      case "DbtDevelopSession" -> Serialization.unmarshal(yaml, DbtDevelopSession.class);
       case "Secret" -> null;
       default -> throw new IllegalArgumentException("one-machine mode does not apply " + kind + " samples");
     };
@@ -258,6 +277,21 @@ public final class LocalPlatform implements AutoCloseable {
 
   public Account demoAccount() {
     return demoAccount;
+  }
+
+  /** The sample project's git remote on this machine (a bare repository), as a file: URL. */
+  public String sampleRepositoryUrl() {
+    return sampleRepositoryUrl;
+  }
+
+  /** The demo user's personal token, which develop sessions need; only its hash is stored. */
+  public String developerToken() {
+    return developerToken;
+  }
+
+  /** The API's numeric id of the demo account's DbtEnvironment of that name. */
+  public long environmentId(String environmentName) {
+    return apiIds.idFor(demoAccount.id(), ObjectIds.Kind.DbtEnvironment, config.namespace(), environmentName);
   }
 
   /** The demo account's API token, made at start; only its hash is stored. */

@@ -17,8 +17,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * `make run`: starts the platform on this machine, applies the sample project, environment and
  * two runs (one succeeds, one fails on purpose), follows them and shows the result; then
- * triggers the sample job and a job deferring to it through the API, and finally applies a job
- * scheduled every minute and prints its runs as they end.
+ * triggers the sample job and a job deferring to it through the API, goes through a develop
+ * session's loop, and finally applies a job scheduled every minute and prints its runs as they end.
  *
  * <pre>
  * --exit             stop after the demo (exit code 0 when both runs ended as expected)
@@ -33,6 +33,8 @@ public final class LocalPlatformMain {
   static final String DEFERRING_SAMPLE = "06-job-ci.yaml";
   static final String DEFERRING_JOB = "shop-ci";
   static final String SCHEDULED_SAMPLE = "07-job-every-minute.yaml";
+  static final String DEVELOP_ENVIRONMENT_SAMPLE = "04-environment-development.yaml";
+  static final String DEVELOP_ENVIRONMENT = "development";
   static final String SCHEDULED_JOB = "shop-every-minute";
   static final Map<String, RunPhase> DEMO_RUNS = Map.of("10-run.yaml", RunPhase.Succeeded, "11-run-failing.yaml", RunPhase.Failed);
   static final Duration DEMO_TIMEOUT = Duration.ofMinutes(10);
@@ -111,7 +113,7 @@ public final class LocalPlatformMain {
     var apiRun = api.triggerAndFollow(jobId, DEMO_TIMEOUT);
     boolean apiAsExpected = apiRun != null && apiRun.get("is_success").asBoolean();
     out.println(apiAsExpected ? "The API run succeeded." : "The API run did not succeed; see above.");
-    asExpected = asExpected && apiAsExpected && deferringRun(platform, api, out);
+    asExpected = asExpected && apiAsExpected && deferringRun(platform, api, out) && developLoop(platform, out);
 
     if (exit) {
       platform.close();
@@ -152,6 +154,27 @@ public final class LocalPlatformMain {
     out.println(success ? "The deferring run succeeded; its freshness step failed on the stale source without failing it."
         : "The deferring run did not succeed; see above.");
     return success;
+  }
+
+  /**
+   * The develop loop through the API with the demo user's personal token: a session on the
+   * development environment, a new model compiled, built, previewed, committed and pushed, the
+   * session stopped and resumed. @return whether it all worked
+   */
+  private static boolean developLoop(LocalPlatform platform, PrintStream out) {
+    platform.applySample(DEVELOP_ENVIRONMENT_SAMPLE);
+    out.println();
+    out.println("A develop session for " + LocalPlatform.DEMO_USER + " (personal token: export DEV_TOKEN="
+        + platform.developerToken() + "), on the environment of config/samples/" + DEVELOP_ENVIRONMENT_SAMPLE + ":");
+    try {
+      new DevelopDemo(platform.apiUrl(), platform.caCertificate(), platform.demoAccount().id(), platform.developerToken(), out)
+          .run(platform.environmentId(DEVELOP_ENVIRONMENT), LocalPlatform.DEVELOP_CREDENTIALS_SECRET, DEMO_TIMEOUT);
+      out.println("The develop loop worked: the branch " + DevelopDemo.BRANCH + " is in " + platform.sampleRepositoryUrl());
+      return true;
+    } catch (Exception e) {
+      out.println("The develop loop did not work: " + e.getMessage());
+      return false;
+    }
   }
 
   /** The job records its latest success a moment after the run's artifacts are saved. */
