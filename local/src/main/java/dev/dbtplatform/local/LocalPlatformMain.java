@@ -165,7 +165,8 @@ public final class LocalPlatformMain {
     platform.applySample(DEVELOP_ENVIRONMENT_SAMPLE);
     out.println();
     out.println("A develop session for " + LocalPlatform.DEMO_USER + " (personal token: export DEV_TOKEN="
-        + platform.developerToken() + "), on the environment of config/samples/" + DEVELOP_ENVIRONMENT_SAMPLE + ":");
+        + platform.developerToken() + "), on the environment " + DEVELOP_ENVIRONMENT + " (id "
+        + platform.environmentId(DEVELOP_ENVIRONMENT) + ", config/samples/" + DEVELOP_ENVIRONMENT_SAMPLE + "):");
     try {
       new DevelopDemo(platform.apiUrl(), platform.caCertificate(), platform.demoAccount().id(), platform.developerToken(), out)
           .run(platform.environmentId(DEVELOP_ENVIRONMENT), LocalPlatform.DEVELOP_CREDENTIALS_SECRET, DEMO_TIMEOUT);
