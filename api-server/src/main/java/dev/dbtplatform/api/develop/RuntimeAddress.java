@@ -1,5 +1,6 @@
 package dev.dbtplatform.api.develop;
 
+import dev.dbtplatform.contract.ObjectNames;
 import dev.dbtplatform.contract.DevelopConfig;
 import dev.dbtplatform.crd.DbtDevelopSession;
 import io.fabric8.kubernetes.api.model.Container;
@@ -23,7 +24,7 @@ public record RuntimeAddress(String host, int port) {
   /** The address of the session's pod, or empty while there is no pod with an IP (or it is not this session's). */
   public static Optional<RuntimeAddress> of(KubernetesClient cluster, DbtDevelopSession session) {
     String podName = session.getStatus() != null && session.getStatus().podName != null
-        ? session.getStatus().podName : DevelopNames.podName(session.getMetadata().getName());
+        ? session.getStatus().podName : ObjectNames.developPod(session.getMetadata().getName());
     Pod pod = cluster.pods().inNamespace(session.getMetadata().getNamespace()).withName(podName).get();
     if (pod == null || pod.getStatus() == null || pod.getStatus().getPodIP() == null
         || pod.getStatus().getPodIP().isBlank() || !ownedBy(pod, session)) {

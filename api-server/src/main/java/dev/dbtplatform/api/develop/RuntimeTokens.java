@@ -1,5 +1,6 @@
 package dev.dbtplatform.api.develop;
 
+import dev.dbtplatform.contract.ObjectNames;
 import dev.dbtplatform.crd.DbtDevelopSession;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,7 +50,7 @@ public final class RuntimeTokens {
 
   private String read(DbtDevelopSession session) {
     String name = session.getStatus() != null && session.getStatus().tokenSecret != null
-        ? session.getStatus().tokenSecret : DevelopNames.tokenSecretName(session.getMetadata().getName());
+        ? session.getStatus().tokenSecret : ObjectNames.developTokenSecret(session.getMetadata().getName());
     Secret secret = cluster.secrets().inNamespace(session.getMetadata().getNamespace()).withName(name).get();
     if (secret == null) {
       return null;

@@ -1,6 +1,7 @@
 package dev.dbtplatform.operator.develop;
 
 import dev.dbtplatform.contract.DevelopConfig;
+import dev.dbtplatform.contract.ObjectNames;
 import dev.dbtplatform.contract.RuntimeEnv;
 import dev.dbtplatform.crd.ApiGroup;
 import dev.dbtplatform.crd.DbtDevelopSession;
@@ -55,15 +56,15 @@ public final class DevelopResources {
   public static final String TOKEN_KEY = "token";
 
   public static String podName(String session) {
-    return ResourceNames.fit("develop-" + session, ResourceNames.LABEL_LIMIT);
+    return ObjectNames.developPod(session);
   }
 
   public static String serviceName(String session) {
-    return ResourceNames.fit("develop-" + session, ResourceNames.LABEL_LIMIT);
+    return ObjectNames.developService(session);
   }
 
   public static String tokenSecretName(String session) {
-    return ResourceNames.fit("develop-" + session + "-token", 253);
+    return ObjectNames.developTokenSecret(session);
   }
 
   /** One volume per user and project; user names may hold characters names may not, so they are hashed in. */

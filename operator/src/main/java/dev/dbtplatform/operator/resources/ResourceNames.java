@@ -1,9 +1,6 @@
 package dev.dbtplatform.operator.resources;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.dbtplatform.contract.ObjectNames;
 
 /**
  * Deterministic names of what a run owns. Determinism is what keeps "one pod per run" true
@@ -13,7 +10,7 @@ public final class ResourceNames {
   private ResourceNames() {}
 
   /** Kubernetes label values and Job names (which become label values) are at most 63 characters. */
-  public static final int LABEL_LIMIT = 63;
+  public static final int LABEL_LIMIT = ObjectNames.LABEL_LIMIT;
 
   /** The run pod has the run's name: `kubectl get pod NAME` finds it. */
   public static String runPod(String runName) {
@@ -35,19 +32,6 @@ public final class ResourceNames {
 
   /** Shortens to the limit keeping a prefix and a hash of the whole, so distinct names stay distinct. */
   public static String fit(String name, int limit) {
-    if (name.length() <= limit) {
-      return name;
-    }
-    String hash = sha256(name).substring(0, 10);
-    String prefix = name.substring(0, limit - hash.length() - 1).replaceAll("[-.]+$", "");
-    return prefix + "-" + hash;
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ObjectNames.fit(name, limit);
   }
 }
