@@ -1,69 +1,36 @@
 package dev.dbtplatform.runtime;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import dev.dbtplatform.contract.RunConfig;
 import dev.dbtplatform.contract.RunSummary;
 import dev.dbtplatform.contract.RunVolumeLayout;
 import dev.dbtplatform.contract.StepMarkers;
 import dev.dbtplatform.embedded.EmbeddedPostgres;
+import dev.dbtplatform.runtime.fixtures.RealFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /** Real dbt, real git, real PostgreSQL for the runtime tests. */
 final class TestSupport {
   private TestSupport() {}
 
-  static final String WAREHOUSE_DB = "warehouse";
-  static final String WAREHOUSE_USER = "dbt";
-  /** Distinctive, so a leak into any file or output is found. */
-  static final String WAREHOUSE_PASSWORD = "pw-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  static final String WAREHOUSE_DB = RealFixtures.WAREHOUSE_DB;
+  static final String WAREHOUSE_USER = RealFixtures.WAREHOUSE_USER;
+  static final String WAREHOUSE_PASSWORD = RealFixtures.WAREHOUSE_PASSWORD;
 
-  /** The dbt of the project's venv, as set by the surefire configuration. */
   static String dbtExecutable() {
-    String path = System.getProperty("dbt.executable");
-    if (path == null || !Files.isExecutable(Path.of(path))) {
-      fail("dbt not found at " + path + " (system property dbt.executable). "
-          + "Create the venv with `make` (python/requirements.txt) before running these tests.");
-    }
-    return Path.of(path).toAbsolutePath().normalize().toString();
+    return RealFixtures.dbtExecutable();
   }
 
-  static Path sampleProject() {
-    Path path = Path.of(System.getProperty("sample.project", "../samples/dbt-project"));
-    if (!Files.isRegularFile(path.resolve("dbt_project.yml"))) {
-      fail("sample dbt project not found at " + path.toAbsolutePath() + " (system property sample.project)");
-    }
-    return path;
-  }
-
-  /** Runs git in {@code dir} and returns its trimmed output; fails the test when git fails. */
   static String git(Path dir, String... args) {
-    List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
-        "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        fail("git " + String.join(" ", args) + " failed: " + out);
-      }
-      return out;
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    return RealFixtures.git(dir, args);
   }
 
   /**
@@ -75,7 +42,7 @@ final class TestSupport {
 
     static GitRepo create(Path root) throws IOException {
       Path work = root.resolve("work");
-      copyProject(sampleProject(), work);
+      RealFixtures.copySample(work);
       git(work, "init", "--quiet");
       git(work, "add", "--all");
       git(work, "commit", "--quiet", "-m", "Sample project");
@@ -90,45 +57,12 @@ final class TestSupport {
     }
   }
 
-  /** Copies the sample without what a local dbt run may have left in it. */
-  static void copyProject(Path from, Path to) throws IOException {
-    Set<String> skip = Set.of("target", "dbt_packages", "logs", "package-lock.yml");
-    try (var paths = Files.walk(from)) {
-      for (Path source : paths.toList()) {
-        Path relative = from.relativize(source);
-        if (relative.getNameCount() > 0 && skip.contains(relative.getName(0).toString())) {
-          continue;
-        }
-        Path target = to.resolve(relative.toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-  }
-
   static EmbeddedPostgres startWarehouse() {
-    EmbeddedPostgres postgres = EmbeddedPostgres.start();
-    postgres.createDatabase(WAREHOUSE_DB, WAREHOUSE_USER, WAREHOUSE_PASSWORD);
-    return postgres;
+    return RealFixtures.startWarehouse();
   }
 
-  /** The warehouse Secret as Kubernetes mounts it: one file per key. */
   static Path writeWarehouseDir(Path dir, EmbeddedPostgres postgres, String schema) throws IOException {
-    Files.createDirectories(dir);
-    Map<String, String> keys = Map.of(
-        "host", postgres.host(),
-        "port", Integer.toString(postgres.port()),
-        "user", WAREHOUSE_USER,
-        "password", WAREHOUSE_PASSWORD + "\n", // as with kubectl create secret --from-file
-        "dbname", WAREHOUSE_DB,
-        "schema", schema);
-    for (var e : keys.entrySet()) {
-      Files.writeString(dir.resolve(e.getKey()), e.getValue());
-    }
-    return dir;
+    return RealFixtures.warehouseDir(dir, postgres, schema);
   }
 
   static RunConfig config(String runId, String gitUrl, String gitRef, long timeoutSeconds, List<String> steps) {
@@ -210,45 +144,11 @@ final class TestSupport {
    * /proc: a killed dbt's orphans are no longer descendants of anything the test knows.
    */
   static List<String> processesOfRun(String runId) {
-    byte[] marker = ("DBT_CLOUD_RUN_ID=" + runId).getBytes(StandardCharsets.UTF_8);
-    List<String> found = new ArrayList<>();
-    ProcessHandle.allProcesses().forEach(p -> {
-      try {
-        byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
-        if (indexOf(environ, marker) >= 0 && p.isAlive()) {
-          found.add(p.pid() + " " + p.info().commandLine().orElse("?"));
-        }
-      } catch (IOException | RuntimeException e) {
-        // gone meanwhile, or not ours to read
-      }
-    });
-    return found;
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+    return RealFixtures.processesWithEnv("DBT_CLOUD_RUN_ID", runId);
   }
 
   /** Every file under {@code dir} whose content contains {@code text}. */
   static List<Path> filesContaining(Path dir, String text) throws IOException {
-    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    List<Path> found = new ArrayList<>();
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.filter(Files::isRegularFile).toList()) {
-        if (indexOf(Files.readAllBytes(p), needle) >= 0) {
-          found.add(p);
-        }
-      }
-    }
-    return found;
+    return RealFixtures.filesContaining(dir, text);
   }
 }
