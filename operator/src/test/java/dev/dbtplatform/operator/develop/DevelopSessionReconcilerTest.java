@@ -32,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,7 +51,12 @@ class DevelopSessionReconcilerTest {
   static EmbeddedKubernetes kubernetes;
   static KubernetesClient client;
 
-  final TestClock clock = new TestClock(Instant.parse("2026-11-24T09:00:00Z"));
+  /**
+   * A day ahead of the wall clock, which stamps the sessions' creation: their activity then
+   * counts from the time the test writes, whenever the test runs.
+   */
+  final Instant start = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+  final TestClock clock = new TestClock(start);
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final DevelopSessionReconciler reconciler = new DevelopSessionReconciler(client, OperatorConfig.defaults(),
       new DevelopMetrics(registry), clock);
@@ -137,7 +143,7 @@ class DevelopSessionReconcilerTest {
     DbtDevelopSession ready = read(name);
     assertThat(ready.getStatus().phase).isEqualTo(DevelopPhase.Ready);
     assertThat(ready.getStatus().endpoint).isEqualTo("http://" + DevelopResources.serviceName(name) + ".default.svc:8080");
-    assertThat(ready.getStatus().readyAt).isEqualTo("2026-11-24T09:00:07Z");
+    assertThat(ready.getStatus().readyAt).isEqualTo(start.plusSeconds(7).toString());
     assertThat(control.getScheduleDelay()).as("looked at again when it turns idle").isPresent();
     assertThat(registry.scrape()).contains("dbt_platform_develop_ready_seconds_count{kind=\"start\"} 1");
   }
