@@ -20,6 +20,11 @@ run: build
 test: venv venv-clients
 	$(MVN) install
 
+## bench: build, run the benchmarks against their limits and write BENCHMARKS.md
+## (ARGS: --history-runs=N --concurrency=N --warmup-seconds=N --seconds=N --flush-mib=N --only=api,flush --output=FILE)
+bench: build
+	java -cp "$$(cat bench/target/classpath.txt):bench/target/classes" dev.dbtplatform.bench.BenchMain $(ARGS)
+
 ## build: compile and package every module (no tests)
 build: venv
 	$(MVN) -q install -DskipTests
