@@ -105,6 +105,9 @@ class DatabaseTest {
     });
     assertThat(tokens.findByHash(Tokens.hash(created.plainToken()))).get()
         .extracting(TokenRepository.StoredToken::lastUsedAt).isNotNull();
+    // recorded to the minute: a request soon after writes nothing
+    assertThat(tokens.authenticate(created.plainToken())).get()
+        .extracting(TokenRepository.StoredToken::lastUsedAt).isEqualTo(found.get().lastUsedAt());
     assertThat(tokens.authenticate(created.plainToken() + "x")).isEmpty();
   }
 

@@ -264,7 +264,10 @@ public final class RunHistory {
       case finished_at -> RUNS.FINISHED_AT;
     };
     List<SortField<?>> order = new ArrayList<>();
-    order.add(q.descending() ? field.desc().nullsLast() : field.asc().nullsLast());
+    // Only finished_at can be null. NULLS LAST on a column that never is would still keep
+    // PostgreSQL from reading the (account, job, id) index backwards: it would sort every run.
+    SortField<?> first = q.descending() ? field.desc() : field.asc();
+    order.add(field == RUNS.FINISHED_AT ? first.nullsLast() : first);
     if (field != RUNS.ID) {
       order.add(q.descending() ? RUNS.ID.desc() : RUNS.ID.asc()); // a stable order for paging
     }
