@@ -12,6 +12,8 @@ import dev.dbtplatform.api.runs.Trigger;
 import dev.dbtplatform.api.storage.ObjectStoreException;
 import dev.dbtplatform.crd.DbtRun;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.LocalDate;
@@ -131,13 +133,10 @@ final class RunsApi implements ApiRoutes {
     Audit.object(ctx, "run", run.id());
     if (!run.status().isComplete()) {
       try {
+        // A merge patch names no resourceVersion: the operator writing the run's status at the
+        // same moment (it does so often while the run starts) must not make the cancel fail.
         services.cluster().resources(DbtRun.class).inNamespace(run.namespace()).withName(run.name())
-            .edit(r -> {
-              if (r.getSpec() != null) {
-                r.getSpec().cancel = true;
-              }
-              return r;
-            });
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
       } catch (KubernetesClientException e) {
         if (e.getCode() != 404) { // gone already: history has its last state
           throw Cluster.refused("cancel the run", e);
