@@ -21,7 +21,7 @@ test: venv venv-clients
 	$(MVN) install
 
 ## bench: build, run the benchmarks against their limits and write BENCHMARKS.md
-## (ARGS: --history-runs=N --concurrency=N --warmup-seconds=N --seconds=N --flush-mib=N --only=api,flush --output=FILE)
+## (ARGS: --only=KEY,... --output=FILE and each benchmark's --name=value options; an unknown one lists them)
 bench: build
 	java -cp "$$(cat bench/target/classpath.txt):bench/target/classes" dev.dbtplatform.bench.BenchMain $(ARGS)
 

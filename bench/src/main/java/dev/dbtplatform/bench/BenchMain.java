@@ -2,19 +2,24 @@ package dev.dbtplatform.bench;
 
 import dev.dbtplatform.bench.api.ApiBench;
 import dev.dbtplatform.bench.flush.FlushBench;
-import dev.dbtplatform.bench.flush.FlushResult;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * {@code make bench}: runs the benchmarks that exist so far (4, the API; 6, the log flush), each
- * with its limit in the same run, prints the table and writes BENCHMARKS.md.
+ * {@code make bench}: runs the benchmarks, each with its limit in the same run, prints the table
+ * and writes BENCHMARKS.md.
  */
 public final class BenchMain {
+  /** Every benchmark, in the order of their numbers. */
+  static final List<Benchmark> BENCHMARKS = List.<Benchmark>of(new ApiBench(), new FlushBench()).stream()
+      .sorted(Comparator.comparingInt(Benchmark::number)).toList();
+
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -29,17 +34,15 @@ public final class BenchMain {
     Instant started = Instant.now();
     double loadAtStart = Machine.systemLoadAverage();
     long t0 = System.nanoTime();
-    ApiBench.Outcome api = null;
-    List<FlushResult> flush = null;
-    if (settings.only().contains("api")) {
-      api = ApiBench.run(new ApiBench.Settings(settings.historyRuns(), settings.concurrency(), settings.warmup(),
-          settings.window()), log);
-    }
-    if (settings.only().contains("flush")) {
-      flush = FlushBench.run(settings.flushBytes(), log);
+    List<BenchSection> sections = new ArrayList<>();
+    for (Benchmark benchmark : BENCHMARKS) {
+      if (settings.only().contains(benchmark.key())) {
+        log.printf("== %d. %s%n", benchmark.number(), benchmark.title());
+        sections.add(benchmark.run(settings, log));
+      }
     }
     BenchResults results = new BenchResults(settings, Machine.current(), loadAtStart, started,
-        Duration.ofNanos(System.nanoTime() - t0), api, flush);
+        Duration.ofNanos(System.nanoTime() - t0), sections);
     if (settings.output() != null) {
       Files.writeString(settings.output(), BenchmarksReport.markdown(results), StandardCharsets.UTF_8);
       log.println("wrote " + settings.output());

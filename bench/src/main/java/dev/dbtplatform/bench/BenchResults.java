@@ -1,11 +1,14 @@
 package dev.dbtplatform.bench;
 
-import dev.dbtplatform.bench.api.ApiBench;
-import dev.dbtplatform.bench.flush.FlushResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Everything one run of the benchmarks measured; a benchmark that did not run is null. */
+/** Everything one run of the benchmarks measured, a section per benchmark that ran, in number order. */
 public record BenchResults(BenchSettings settings, Machine machine, double loadAtStart, Instant startedAt, Duration took,
-                           ApiBench.Outcome api, List<FlushResult> flush) {}
+                           List<BenchSection> sections) {
+  public BenchSection section(int number) {
+    return sections.stream().filter(s -> s.number() == number).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("benchmark " + number + " did not run"));
+  }
+}

@@ -1,39 +1,49 @@
 package dev.dbtplatform.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A tiny run of every benchmark so that they do not rot: they run and produce numbers; times are never asserted. */
+/**
+ * A tiny run of the API and flush benchmarks through BenchMain, as {@code make bench} runs them:
+ * they run, produce numbers and write the report; times are never asserted.
+ */
 class BenchSmokeTest {
   @TempDir Path tmp;
 
   @Test
   void apiAndFlushBenchmarksRunAndWriteTheReport() throws Exception {
     Path report = tmp.resolve("BENCHMARKS.md");
-    BenchSettings tiny = new BenchSettings(2_000, 2, Duration.ofMillis(300), Duration.ofSeconds(1), 4L << 20,
-        Set.of("api", "flush"), report);
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    BenchSettings tiny = BenchSettings.parse("--only=api,flush", "--output=" + report, "--history-runs=2000",
+        "--concurrency=2", "--warmup-seconds=0.3", "--seconds=1", "--flush-mib=4");
 
-    BenchResults results = BenchMain.run(tiny, new PrintStream(log, true, StandardCharsets.UTF_8));
+    BenchResults results = BenchMain.run(tiny, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
-    assertThat(results.api().loads()).hasSize(4).allSatisfy(load -> {
-      assertThat(load.requests()).as(load.name()).isPositive();
-      assertThat(load.errors()).as(load.name()).isZero();
-      assertThat(load.p99Millis()).as(load.name()).isPositive();
-    });
-    assertThat(results.flush()).hasSize(2).allSatisfy(upload -> {
-      assertThat(upload.bytes()).isGreaterThanOrEqualTo(4L << 20);
-      assertThat(upload.megabytesPerSecond()).isPositive();
-    });
-    assertThat(Files.readString(report)).contains("## Results", "run lookup", "log flusher", "Not measured yet");
+    BenchSection api = results.section(4);
+    for (String load : new String[] {"lookup", "list", "ceiling", "pk"}) {
+      assertThat(api.figures().get(load + ".perSecond")).as(load).isPositive();
+      assertThat(api.figures().get(load + ".p99Millis")).as(load).isPositive();
+      assertThat(api.figures().get(load + ".errors")).as(load).isZero();
+    }
+    BenchSection flush = results.section(6);
+    assertThat(flush.figures().get("flusher.bytes")).isGreaterThanOrEqualTo(4 << 20);
+    assertThat(flush.figures().get("flusher.megabytesPerSecond")).isPositive();
+    assertThat(flush.figures().get("plain.megabytesPerSecond")).isPositive();
+    assertThat(Files.readString(report)).contains("## Results", "run lookup", "log flusher", "**4. API.**",
+        "**6. Log flush.**", "--history-runs=2000");
+  }
+
+  @Test
+  void unknownOptionsAndBenchmarksAreRefusedWithWhatIsKnown() {
+    assertThatThrownBy(() -> BenchSettings.parse("--histroy-runs=5"))
+        .hasMessageContaining("unknown option --histroy-runs").hasMessageContaining("--history-runs");
+    assertThatThrownBy(() -> BenchSettings.parse("--only=nope")).hasMessageContaining("unknown benchmark nope");
   }
 }

@@ -1,6 +1,9 @@
 package dev.dbtplatform.bench.api;
 
 import dev.dbtplatform.api.ApiPlatform;
+import dev.dbtplatform.bench.BenchSection;
+import dev.dbtplatform.bench.BenchSettings;
+import dev.dbtplatform.bench.Benchmark;
 import dev.dbtplatform.api.db.Account;
 import dev.dbtplatform.api.db.AccountRepository;
 import dev.dbtplatform.api.db.Database;
@@ -15,7 +18,9 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -24,7 +29,7 @@ import java.util.function.Supplier;
  * of {@code historyRuns} rows, next to its two limits measured in the same run: the server's
  * cheapest route (the HTTP stack's ceiling) and PostgreSQL's primary-key lookup rate.
  */
-public final class ApiBench {
+public final class ApiBench implements Benchmark {
   private static final String DB = "api";
   private static final String USER = "api";
   private static final String PASSWORD = "bench-password";
@@ -35,9 +40,75 @@ public final class ApiBench {
   /** The loads measured and the database settings that shape them. */
   public record Outcome(List<LoadResult> loads, String postgresSettings, Duration fillTime) {}
 
-  private ApiBench() {}
+  @Override
+  public int number() {
+    return 4;
+  }
 
-  public static Outcome run(Settings s, PrintStream log) throws Exception {
+  @Override
+  public String key() {
+    return "api";
+  }
+
+  @Override
+  public String title() {
+    return "API run lookup and runs list";
+  }
+
+  @Override
+  public String target() {
+    return "≥ 5,000 req/s at p99 ≤ 20 ms for a run lookup";
+  }
+
+  @Override
+  public Map<String, String> options() {
+    return Map.of("history-runs", "100000", "concurrency", "16", "warmup-seconds", "5", "seconds", "10");
+  }
+
+  @Override
+  public BenchSection run(BenchSettings settings, PrintStream log) throws Exception {
+    Settings s = new Settings(settings.integer("history-runs"), settings.integer("concurrency"),
+        settings.seconds("warmup-seconds"), settings.seconds("seconds"));
+    return section(s, measure(s, log));
+  }
+
+  static BenchSection section(Settings s, Outcome outcome) {
+    List<LoadResult> l = outcome.loads();
+    LoadResult lookup = l.get(0), list = l.get(1), ceiling = l.get(2), pk = l.get(3);
+    List<BenchSection.Row> rows = List.of(
+        new BenchSection.Row(lookup.name(), lookup.figures(), String.format("%.0f%% of cheapest route, %.0f%% of PK lookups",
+            100 * lookup.perSecond() / ceiling.perSecond(), 100 * lookup.perSecond() / pk.perSecond()),
+            "≥ 5,000 req/s at p99 ≤ 20 ms", BenchSection.verdict(lookup.perSecond() >= 5000 && lookup.p99Millis() <= 20)),
+        new BenchSection.Row(list.name(), list.figures(), String.format("%.0f%% of cheapest route",
+            100 * list.perSecond() / ceiling.perSecond()), "(none set)", ""),
+        BenchSection.Row.limit(ceiling.name(), ceiling.figures()),
+        BenchSection.Row.limit(pk.name(), pk.figures()));
+    Map<String, Double> figures = new LinkedHashMap<>();
+    String[] keys = {"lookup", "list", "ceiling", "pk"};
+    for (int i = 0; i < keys.length; i++) {
+      figures.put(keys[i] + ".perSecond", l.get(i).perSecond());
+      figures.put(keys[i] + ".p99Millis", l.get(i).p99Millis());
+      figures.put(keys[i] + ".errors", (double) l.get(i).errors());
+    }
+    String method = String.format("%,d runs in history, %d connections, %d s warm-up and %d s measured per load. ",
+        s.historyRuns(), s.concurrency(), s.warmup().toSeconds(), s.window().toSeconds())
+        + "One JVM runs the embedded PostgreSQL (zonky: " + outcome.postgresSettings() + "), the embedded "
+        + "Kubernetes API stand-in and the API server as ApiPlatform starts it, over **plain HTTP** "
+        + "(ApiServerSettings.plain, as the API's tests use it; `make run` serves HTTPS) with the per-token rate "
+        + "limit lifted so that it is not what is measured. Run history holds the given number of finished runs of "
+        + "one account (20 jobs, one in ten failed), inserted with one INSERT ... SELECT over generate_series and "
+        + "analyzed. The load generator runs in the same JVM, on the same cores: a fixed number of platform "
+        + "threads, each with one keep-alive HTTP/1.1 connection on loopback, sending the next request when the "
+        + "last one is answered (closed loop), with a service token (`Authorization: Token ...`). A warm-up, then "
+        + "a measured window: requests/s counts the requests that started and ended in the window; p50/p99 are "
+        + "their latencies. The run lookup picks a random run id per request; the list asks for one random job's "
+        + "successful runs, newest first, 20 per page. Limits, same run and concurrency: `GET /` (no auth, no "
+        + "database: the HTTP stack's ceiling) and `select * from runs where id = ?` over JDBC, one connection "
+        + "per thread.";
+    return new BenchSection(4, "API", rows, method, figures);
+  }
+
+  static Outcome measure(Settings s, PrintStream log) throws Exception {
     try (EmbeddedPostgres postgres = EmbeddedPostgres.start();
          EmbeddedKubernetes kubernetes = EmbeddedKubernetes.start()) {
       postgres.createDatabase(DB, USER, PASSWORD);

@@ -1,5 +1,8 @@
 package dev.dbtplatform.bench.flush;
 
+import dev.dbtplatform.bench.BenchSection;
+import dev.dbtplatform.bench.BenchSettings;
+import dev.dbtplatform.bench.Benchmark;
 import dev.dbtplatform.contract.FlushConfig;
 import dev.dbtplatform.contract.ObjectKeys;
 import dev.dbtplatform.contract.RuntimeEnv;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,14 +28,70 @@ import java.util.stream.Stream;
  * the same files to the same server. The S3 server runs in this JVM, so heap figures include its
  * buffers; the limit carries the same share, which is why they stand side by side.
  */
-public final class FlushBench {
+public final class FlushBench implements Benchmark {
   private static final String BUCKET = "bench";
   private static final long WARMUP_BYTES = 32L << 20;
 
-  private FlushBench() {}
+  private static final long MIB = 1L << 20;
+
+  @Override
+  public int number() {
+    return 6;
+  }
+
+  @Override
+  public String key() {
+    return "flush";
+  }
+
+  @Override
+  public String title() {
+    return "Log flush";
+  }
+
+  @Override
+  public String target() {
+    return "≥ 100 MB/s, heap growth ≤ 64 MiB";
+  }
+
+  @Override
+  public Map<String, String> options() {
+    return Map.of("flush-mib", "1024");
+  }
+
+  @Override
+  public BenchSection run(BenchSettings settings, PrintStream log) throws Exception {
+    List<FlushResult> results = measure(settings.integer("flush-mib") * MIB, log);
+    FlushResult flush = results.get(0), plain = results.get(1);
+    // heap is judged by what is held after GC: the sampled peak follows the collector, not the code
+    boolean fast = flush.megabytesPerSecond() >= 100;
+    boolean bounded = flush.peakHeapGrowthAfterGc() <= 64 * MIB;
+    String verdict = fast && bounded ? "met" : "missed (" + (fast ? "" : "MB/s") + (fast || bounded ? "" : ", ")
+        + (bounded ? "" : "heap") + ")";
+    List<BenchSection.Row> rows = List.of(
+        new BenchSection.Row(flush.name(), flush.figures(), String.format("%.0f%% of plain SDK upload",
+            100 * flush.megabytesPerSecond() / plain.megabytesPerSecond()), target(), verdict),
+        BenchSection.Row.limit(plain.name(), plain.figures()));
+    Map<String, Double> figures = new LinkedHashMap<>();
+    for (var r : Map.of("flusher", flush, "plain", plain).entrySet()) {
+      figures.put(r.getKey() + ".bytes", (double) r.getValue().bytes());
+      figures.put(r.getKey() + ".megabytesPerSecond", r.getValue().megabytesPerSecond());
+    }
+    String method = String.format("A flush of %,d MiB. ", settings.integer("flush-mib"))
+        + "A run volume laid out as RunVolumeLayout says (4 steps, each a step log and a "
+        + "manifest.json of equal size, log-line text, and the run summary) is flushed by FlushMain.run, as the "
+        + "flush Job runs it, to the embedded S3 server (s3proxy, filesystem back-end on local disk) in the same "
+        + "JVM. The limit is a plain AWS SDK putObject of the same files from disk, one after the other, to the "
+        + "same server with the same HTTP client (URL connection). A 32 MiB round of both runs first, unmeasured. "
+        + "MB/s is 10^6 bytes per second. Heap growth is over a baseline taken after a GC: \"sampled\" is the peak "
+        + "of used heap sampled every 2 ms (it counts garbage not yet collected, so it follows the collector's "
+        + "young generation), \"held after GC\" is the peak of heap in use right after any GC during the upload: "
+        + "what the code keeps, which is what the target is about. Both include the S3 server's buffers.";
+    return new BenchSection(6, "Log flush", rows, method, figures);
+  }
 
   /** Flushes and uploads {@code bytes} of logs and artifacts; answers the flush, then the limit. */
-  public static List<FlushResult> run(long bytes, PrintStream log) throws Exception {
+  static List<FlushResult> measure(long bytes, PrintStream log) throws Exception {
     Path root = Files.createTempDirectory("dbt-platform-bench-flush");
     try (EmbeddedS3 s3 = EmbeddedS3.builder().dataDir(root.resolve("s3")).start()) {
       s3.createBucket(BUCKET);
@@ -49,9 +109,9 @@ public final class FlushBench {
       }
       log.printf("flush: run volume of %,d MiB in %d files%n", total >> 20, files.size());
 
-      FlushResult flusher = measure("log flusher (FlushMain)", total, () -> flush(s3, workspace, root, "measured"));
+      FlushResult flusher = time("log flusher (FlushMain)", total, () -> flush(s3, workspace, root, "measured"));
       log.printf("flush: %-40s %s%n", flusher.name(), flusher.figures());
-      FlushResult plain = measure("limit: plain AWS SDK putObject", total,
+      FlushResult plain = time("limit: plain AWS SDK putObject", total,
           () -> PlainUpload.upload(s3, BUCKET, "plain/measured/", workspace, files));
       log.printf("flush: %-40s %s%n", plain.name(), plain.figures());
       return List.of(flusher, plain);
@@ -64,7 +124,7 @@ public final class FlushBench {
     void run() throws Exception;
   }
 
-  private static FlushResult measure(String name, long bytes, Upload upload) throws Exception {
+  private static FlushResult time(String name, long bytes, Upload upload) throws Exception {
     long start;
     long end;
     HeapSampler heap = new HeapSampler();
