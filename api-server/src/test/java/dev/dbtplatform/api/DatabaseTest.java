@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +45,7 @@ class DatabaseTest {
   @Test
   void migrationsApplyAndAreRecorded() throws SQLException {
     assertThat(query("select version, success from flyway_schema_history where version is not null order by installed_rank"))
-        .containsExactly("1|t", "2|t", "3|t", "4|t", "5|t", "6|t");
+        .containsExactly("1|t", "2|t", "3|t", "4|t", "5|t", "6|t", "7|t");
     assertThat(query("select table_name from information_schema.tables where table_schema = 'public' "
         + "and table_name <> 'flyway_schema_history' order by table_name"))
         .containsExactly("accounts", "audit_log", "object_ids", "run_status_changes", "runs", "service_tokens", "users",
@@ -64,12 +65,15 @@ class DatabaseTest {
     assertThat(query("select constraint_name from information_schema.table_constraints "
         + "where table_name = 'users' and constraint_type = 'UNIQUE' order by constraint_name"))
         .containsExactly("users_email_uq", "users_username_uq");
+    // V7: a job's runs of one status, for the filtered list and its count
+    assertThat(query("select indexdef from pg_indexes where indexname = 'runs_job_status_idx'"))
+        .singleElement().asString().contains("(account_id, job_id, status, id)");
   }
 
   @Test
   void openingAgainMigratesNothing() throws SQLException {
     Database.open(postgres.jdbcUrl("api"), "api", "api-password");
-    assertThat(query("select count(*) from flyway_schema_history where version is not null")).containsExactly("6");
+    assertThat(query("select count(*) from flyway_schema_history where version is not null")).containsExactly("7");
   }
 
   @Test
@@ -139,6 +143,24 @@ class DatabaseTest {
     assertThat(service.personal()).isFalse();
     assertThat(service.user()).isNull();
     assertThat(service.token().prefix()).startsWith("dbtp_");
+  }
+
+  @Test
+  void whoATokenIsStaysKnownForTenSecondsThenTheDatabaseIsAskedAgain() throws SQLException {
+    Account account = new AccountRepository(db).create("poller");
+    TokenRepository tokens = new TokenRepository(db);
+    long[] nanoTime = {0};
+    Authenticator auth = new Authenticator(tokens, new UserRepository(db), () -> nanoTime[0]);
+    var created = tokens.create(account.id(), "poller");
+    String header = "Token " + created.plainToken();
+    assertThat(auth.authenticate(header).tokenId()).isEqualTo(created.token().id());
+
+    execute("delete from service_tokens where id = " + created.token().id());
+    nanoTime[0] += Duration.ofSeconds(9).toNanos();
+    assertThat(auth.authenticate(header).tokenId()).as("known without asking the database").isEqualTo(created.token().id());
+    nanoTime[0] += Duration.ofSeconds(1).toNanos();
+    assertThatThrownBy(() -> auth.authenticate(header)).hasMessageContaining("Invalid token");
+    assertThatThrownBy(() -> auth.authenticate("Token " + Tokens.newToken())).hasMessageContaining("Invalid token");
   }
 
   @Test

@@ -36,8 +36,19 @@ public final class AccountRepository {
     return toAccount(r);
   }
 
+  /**
+   * The account with this id. Every authenticated request asks, so an account read once is kept
+   * in memory: its row never changes nor goes away (there is no update or delete of accounts).
+   */
   public Optional<Account> find(long id) {
-    return db.dsl().selectFrom(ACCOUNTS).where(ACCOUNTS.ID.eq(id)).fetchOptional().map(AccountRepository::toAccount);
+    Account known = db.accountsById().get(id);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<Account> found = db.dsl().selectFrom(ACCOUNTS).where(ACCOUNTS.ID.eq(id)).fetchOptional()
+        .map(AccountRepository::toAccount);
+    found.ifPresent(a -> db.accountsById().put(a.id(), a));
+    return found;
   }
 
   public Optional<Account> findByNamespace(String namespace) {

@@ -2,10 +2,13 @@ package dev.dbtplatform.api.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
@@ -19,10 +22,14 @@ public final class Database implements AutoCloseable {
 
   private final DataSource dataSource;
   private final DSLContext dsl;
+  /** Accounts by id: rows that are never changed nor deleted once created, so never stale. */
+  private final Map<Long, Account> accounts = new ConcurrentHashMap<>();
 
   private Database(DataSource dataSource) {
     this.dataSource = dataSource;
-    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+    // jOOQ's execute logging wraps every statement in a listener even when its debug log is off;
+    // statements are timed by the API's metrics instead.
+    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
   }
 
   /** Connects, applies any pending migration, and returns the ready database. */
@@ -60,6 +67,10 @@ public final class Database implements AutoCloseable {
 
   public DSLContext dsl() {
     return dsl;
+  }
+
+  Map<Long, Account> accountsById() {
+    return accounts;
   }
 
   public DataSource dataSource() {

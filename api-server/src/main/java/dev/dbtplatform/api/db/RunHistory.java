@@ -46,6 +46,12 @@ public final class RunHistory {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<StepResult>> STEPS = new TypeReference<>() {};
   private static final TypeReference<Map<String, Object>> OVERRIDES = new TypeReference<>() {};
+  /**
+   * The run lookup, rendered once: it is what clients poll, and building and rendering the query
+   * on each call cost about as much CPU again as running it (see BENCHMARKS.md).
+   */
+  private static final String FIND_SQL = DSL.using(org.jooq.SQLDialect.POSTGRES)
+      .selectFrom(RUNS).where(RUNS.ID.eq(0L), RUNS.ACCOUNT_ID.eq(0L)).getSQL();
 
   /**
    * Told of every run state that {@link #record} stores, inside its transaction, so that what it
@@ -185,8 +191,7 @@ public final class RunHistory {
   }
 
   public Optional<StoredRun> find(long accountId, long id) {
-    return db.dsl().selectFrom(RUNS).where(RUNS.ID.eq(id), RUNS.ACCOUNT_ID.eq(accountId))
-        .fetchOptional().map(RunHistory::toStored);
+    return db.dsl().resultQuery(FIND_SQL, id, accountId).coerce(RUNS).fetchOptional().map(RunHistory::toStored);
   }
 
   /** The newest run of a job, optionally only among the given statuses. */

@@ -82,7 +82,12 @@ public final class TokenRepository {
 
   /** The token a request presents, if it exists, with its last use recorded (to the minute). */
   public Optional<StoredToken> authenticate(String plainToken) {
-    return findByHash(Tokens.hash(plainToken)).map(token -> token.lastUsedAt() != null
+    return authenticateHash(Tokens.hash(plainToken));
+  }
+
+  /** Like {@link #authenticate}, for a token already hashed. */
+  public Optional<StoredToken> authenticateHash(String tokenHash) {
+    return findByHash(tokenHash).map(token -> token.lastUsedAt() != null
         && token.lastUsedAt().isAfter(OffsetDateTime.now().minus(LAST_USED_PRECISION)) ? token : touch(token));
   }
 
