@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dbtplatform.develop.dbt.DbtLauncher;
-import dev.dbtplatform.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,39 +19,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** dbt through the API: real dbt, the sample project, a real PostgreSQL. */
-class DbtApiTest {
+class DbtApiTest extends SeededSessionTest {
   static final String SCHEMA = "dev_linus";
-  @TempDir
-  static Path dir;
-  static EmbeddedPostgres warehouse;
-  static Session session;
-  static Api api;
 
   @BeforeAll
   static void start() throws Exception {
-    Fixtures.dbtExecutable();
-    warehouse = Fixtures.startWarehouse();
-    Fixtures.Remote remote = Fixtures.Remote.create(dir.resolve("remote"));
-    session = Session.start(dir.resolve("linus"), "Linus", remote, warehouse, SCHEMA);
-    api = session.api;
-    JsonNode seeded = Commands.run(api, Api.json("command", "seed"));
-    assertThat(seeded.path("state").asText()).as("%s", seeded).isEqualTo("succeeded");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (session != null) {
-      session.close();
-    }
-    if (warehouse != null) {
-      warehouse.close();
-    }
+    startSeeded("Linus", SCHEMA);
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.dbtplatform.develop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dbtplatform.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,36 +10,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Previews with dbt show against a real PostgreSQL: row limits, and nothing kept anywhere. */
-class PreviewApiTest {
-  @TempDir
-  static Path dir;
-  static EmbeddedPostgres warehouse;
-  static Session session;
-  static Api api;
-
+class PreviewApiTest extends SeededSessionTest {
   @BeforeAll
   static void start() throws Exception {
-    warehouse = Fixtures.startWarehouse();
-    session = Session.start(dir.resolve("margaret"), "Margaret", Fixtures.Remote.create(dir.resolve("remote")), warehouse,
-        "dev_margaret");
-    api = session.api;
-    assertThat(Commands.run(api, Api.json("command", "seed")).path("state").asText()).isEqualTo("succeeded");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (session != null) {
-      session.close();
-    }
-    if (warehouse != null) {
-      warehouse.close();
-    }
+    startSeeded("Margaret", "dev_margaret");
   }
 
   @Test
