@@ -3,6 +3,7 @@ package dev.dbtplatform.operator;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How the operator runs: what it watches, which images it starts, where logs go.
@@ -54,12 +55,6 @@ public record OperatorConfig(
   public static final String RUN_SLOTS = "DBT_PLATFORM_RUN_SLOTS";
 
   /**
-   * @param credentialsSecret Secret with the keys access-key-id and secret-access-key
-   * @param credentialsNamespace namespace of that Secret, copied by the operator into each run
-   *     namespace; null when the Secret already exists in every run namespace
-   * @param retrySeconds how long one flush attempt retries an unreachable store
-   */
-  /**
    * @param imageRepository develop runtime image without tag; the tag is "dbt-" + dbt version
    * @param volumeSize size of each user's workspace volume
    * @param storageClass storage class of workspace volumes (ReadWriteMany), null for the cluster default
@@ -101,6 +96,12 @@ public record OperatorConfig(
     }
   }
 
+  /**
+   * @param credentialsSecret Secret with the keys access-key-id and secret-access-key
+   * @param credentialsNamespace namespace of that Secret, copied by the operator into each run
+   *     namespace; null when the Secret already exists in every run namespace
+   * @param retrySeconds how long one flush attempt retries an unreachable store
+   */
   public record ObjectStore(String endpoint, String region, String bucket, boolean pathStyle,
                             String keyPrefix, String credentialsSecret, String credentialsNamespace,
                             long retrySeconds) {}
@@ -196,51 +197,98 @@ public record OperatorConfig(
   }
 
   public OperatorConfig withObjectStore(ObjectStore store) {
-    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, store, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort, cleanup,
-        scheduleCatchUp, runSlots, develop, leaderElection);
+    return with(c -> c.objectStore = store);
   }
 
   public OperatorConfig withTimings(Duration startTimeout, Duration timeoutGrace, Duration flushBackoff, Duration referenceWait) {
-    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort, cleanup,
-        scheduleCatchUp, runSlots, develop, leaderElection);
+    return with(c -> {
+      c.startTimeout = startTimeout;
+      c.timeoutGrace = timeoutGrace;
+      c.flushBackoff = flushBackoff;
+      c.referenceWait = referenceWait;
+    });
   }
 
   public OperatorConfig withMetricsPort(int port) {
-    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, port, cleanup,
-        scheduleCatchUp, runSlots, develop, leaderElection);
+    return with(c -> c.metricsPort = port);
   }
 
   public OperatorConfig withCleanup(Cleanup settings) {
-    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        settings, scheduleCatchUp, runSlots, develop, leaderElection);
+    return with(c -> c.cleanup = settings);
   }
 
   public OperatorConfig withScheduleCatchUp(Duration catchUp) {
-    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, catchUp, runSlots, develop, leaderElection);
+    return with(c -> c.scheduleCatchUp = catchUp);
   }
 
   public OperatorConfig withRunSlots(int slots) {
-    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, scheduleCatchUp, slots, develop, leaderElection);
+    return with(c -> c.runSlots = slots);
   }
 
   public OperatorConfig withDevelop(Develop settings) {
-    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, scheduleCatchUp, runSlots, settings, leaderElection);
+    return with(c -> c.develop = settings);
   }
 
   public OperatorConfig withLeaderElection(LeaderElection settings) {
-    return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
-        storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait, metricsPort,
-        cleanup, scheduleCatchUp, runSlots, develop, settings);
+    return with(c -> c.leaderElection = settings);
+  }
+
+  /** A copy with some settings changed: each wither names only what it changes. */
+  private OperatorConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The settings as fields to change; a new setting is added here and in the record only. */
+  private static final class Copy {
+    Set<String> namespaces;
+    String runImageRepository;
+    String defaultDbtVersion;
+    String flushImage;
+    ObjectStore objectStore;
+    String runVolumeSize;
+    String storageClass;
+    String defaultAccountId;
+    Duration startTimeout;
+    Duration timeoutGrace;
+    Duration flushBackoff;
+    Duration flushBackoffMax;
+    Duration referenceWait;
+    int metricsPort;
+    Cleanup cleanup;
+    Duration scheduleCatchUp;
+    int runSlots;
+    Develop develop;
+    LeaderElection leaderElection;
+
+    Copy(OperatorConfig c) {
+      namespaces = c.namespaces;
+      runImageRepository = c.runImageRepository;
+      defaultDbtVersion = c.defaultDbtVersion;
+      flushImage = c.flushImage;
+      objectStore = c.objectStore;
+      runVolumeSize = c.runVolumeSize;
+      storageClass = c.storageClass;
+      defaultAccountId = c.defaultAccountId;
+      startTimeout = c.startTimeout;
+      timeoutGrace = c.timeoutGrace;
+      flushBackoff = c.flushBackoff;
+      flushBackoffMax = c.flushBackoffMax;
+      referenceWait = c.referenceWait;
+      metricsPort = c.metricsPort;
+      cleanup = c.cleanup;
+      scheduleCatchUp = c.scheduleCatchUp;
+      runSlots = c.runSlots;
+      develop = c.develop;
+      leaderElection = c.leaderElection;
+    }
+
+    OperatorConfig build() {
+      return new OperatorConfig(namespaces, runImageRepository, defaultDbtVersion, flushImage, objectStore, runVolumeSize,
+          storageClass, defaultAccountId, startTimeout, timeoutGrace, flushBackoff, flushBackoffMax, referenceWait,
+          metricsPort, cleanup, scheduleCatchUp, runSlots, develop, leaderElection);
+    }
   }
 
   /** The develop runtime image for a dbt version, like the run runtime's. */
