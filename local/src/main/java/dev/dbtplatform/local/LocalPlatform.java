@@ -136,12 +136,17 @@ public final class LocalPlatform implements AutoCloseable {
     sampleRepositoryUrl = SampleRepository.create(config.projectRoot().resolve("samples/dbt-project"),
         root.resolve("git"), "shop");
 
-    LauncherScripts.write(bin, Map.of(
-        "dbt-platform-run", "dev.dbtplatform.runtime.RunMain",
+    Map<String, String> commands = Map.of(
+        "dbt-platform-run", LauncherArchive.RUN_MAIN,
         "dbt-platform-flush", "dev.dbtplatform.flush.FlushMain",
         "dbt-platform-develop", "dev.dbtplatform.develop.DevelopMain",
-        "dbt-platform-fetch-state", "dev.dbtplatform.flush.StateFetchMain"),
-        config.runtimeClasspath(), LauncherScripts.currentJava(), List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        "dbt-platform-fetch-state", "dev.dbtplatform.flush.StateFetchMain");
+    List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    LauncherScripts.write(bin, commands, config.runtimeClasspath(), LauncherScripts.currentJava(), jvmOptions);
+    // trained while the rest starts; joined before any pod can run, so that every pod uses it
+    CompletableFuture<Void> archive = CompletableFuture.runAsync(() -> LauncherArchive.use(bin, commands,
+        config.runtimeClasspath(), LauncherScripts.currentJava(), jvmOptions, sampleRepositoryUrl,
+        root.resolve("class-archive-training")));
     track(LocalNode.start(kubernetes.newClient(), nodeConfig));
 
     OperatorConfig operatorConfig = OperatorConfig.defaults()
@@ -153,6 +158,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     createSecrets();
     startApi(joined(tls));
+    joined(archive);
   }
 
   /**
@@ -177,9 +183,9 @@ public final class LocalPlatform implements AutoCloseable {
     apiIds = new ObjectIds(db);
   }
 
-  private static LocalTls joined(CompletableFuture<LocalTls> tls) {
+  private static <T> T joined(CompletableFuture<T> task) {
     try {
-      return tls.join();
+      return task.join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
