@@ -2,6 +2,8 @@ package dev.dbtplatform.bench;
 
 import dev.dbtplatform.bench.api.ApiBench;
 import dev.dbtplatform.bench.flush.FlushBench;
+import dev.dbtplatform.bench.memory.MemoryBench;
+import dev.dbtplatform.bench.operator.ThroughputBench;
 import dev.dbtplatform.bench.prep.PrepBench;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,8 @@ import java.util.List;
  */
 public final class BenchMain {
   /** Every benchmark, in the order of their numbers. */
-  static final List<Benchmark> BENCHMARKS = List.<Benchmark>of(new ApiBench(), new FlushBench(), new PrepBench()).stream()
+  static final List<Benchmark> BENCHMARKS = List.<Benchmark>of(new ThroughputBench(), new MemoryBench(), new ApiBench(),
+      new FlushBench(), new PrepBench()).stream()
       .sorted(Comparator.comparingInt(Benchmark::number)).toList();
 
   private BenchMain() {}

@@ -65,7 +65,10 @@ public final class DbtPlatformOperator implements AutoCloseable {
     };
     Operator operator = new Operator(o -> o
         .withKubernetesClient(client)
-        .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build())
+        // Per controller, not per resource: meters tagged with each run's name would keep several
+        // timers and counters alive for every run the operator ever saw (kilobytes each), and a
+        // scrape would carry a series per run.
+        .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build())
         // No server-side apply: not every API server this runs against has it (the embedded
         // stand-in has none). Status is written by StatusWriter.
         .withUseSSAToPatchPrimaryResource(false)

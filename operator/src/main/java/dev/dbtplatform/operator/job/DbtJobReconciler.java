@@ -73,8 +73,12 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
   @Override
   public List<EventSource<?, DbtJob>> prepareEventSources(EventSourceContext<DbtJob> context) {
     context.getPrimaryCache().addIndexer(JobRunMapper.BY_UPSTREAM_JOB_INDEX, JobRunMapper::upstreamJobKeys);
+    var runsConfig = InformerEventSourceConfiguration.from(DbtRun.class, DbtJob.class);
+    if (context.getControllerConfiguration().getInformerConfig().getNamespaces().size() <= 1) {
+      runsConfig.withItemStore(new JobRunStore());
+    }
     InformerEventSource<DbtRun, DbtJob> informer = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(DbtRun.class, DbtJob.class)
+        runsConfig
             .withName("job-runs")
             // No managed-by selector: a job's runs come from the API, kubectl and GitOps too.
             .withSecondaryToPrimaryMapper(new JobRunMapper(context.getPrimaryCache()))

@@ -538,10 +538,13 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     RunLogs logs = status.logs == null ? new RunLogs() : status.logs;
     status.logs = logs;
     if (logs.flushedAt != null) {
-      releaseVolume(view);
+      releaseCachedVolume(view);
       return Optional.empty();
     }
-    Optional<Pod> pod = runPod(view).filter(p -> RunLabels.isOwnedBy(p, run));
+    // A flush Job is created only once the run pod was seen gone, and an ended run never gets
+    // another: from the first attempt on there is no pod to look for (live, when the cache lacks it).
+    Optional<Pod> pod = logs.attempts != null ? Optional.empty()
+        : runPod(view).filter(p -> RunLabels.isOwnedBy(p, run));
     if (pod.isPresent()) {
       // The result is stored: stop or remove the run pod, and wait until it is gone (its
       // runtime may still be writing the summary, and the volume must be free for the flush).
@@ -667,6 +670,20 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     boolean exists = view.cached(PersistentVolumeClaim.class, name).isPresent()
         || cluster.liveVolume(view.namespace(), name).isPresent();
     if (exists) {
+      cluster.deleteVolume(view.namespace(), name);
+    }
+  }
+
+  /**
+   * Deletes the volume of a flushed run if the cache still holds it: a delete that failed, or one
+   * lost to a restart. The flush deleted it after a live look, and the cache holds every volume of
+   * the operator once synced (a volume it has not seen yet arrives as an event that reconciles the
+   * run again), so a live look here would add an API request to every later event of every finished
+   * run, and one per finished run at each operator start, without finding anything more.
+   */
+  private void releaseCachedVolume(RunView view) {
+    String name = view.status().volumeName;
+    if (view.cached(PersistentVolumeClaim.class, name).isPresent()) {
       cluster.deleteVolume(view.namespace(), name);
     }
   }
