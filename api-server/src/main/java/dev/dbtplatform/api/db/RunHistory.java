@@ -47,8 +47,9 @@ public final class RunHistory {
   private static final TypeReference<List<StepResult>> STEPS = new TypeReference<>() {};
   private static final TypeReference<Map<String, Object>> OVERRIDES = new TypeReference<>() {};
   /**
-   * The run lookup, rendered once: it is what clients poll, and building and rendering the query
-   * on each call cost about as much CPU again as running it (see BENCHMARKS.md).
+   * The run lookup, rendered once and run over plain JDBC: it is what clients poll, and jOOQ's
+   * building, rendering and binding of the query took several times the CPU of running it (see
+   * BENCHMARKS.md).
    */
   private static final String FIND_SQL = DSL.using(org.jooq.SQLDialect.POSTGRES)
       .selectFrom(RUNS).where(RUNS.ID.eq(0L), RUNS.ACCOUNT_ID.eq(0L)).getSQL();
@@ -191,7 +192,7 @@ public final class RunHistory {
   }
 
   public Optional<StoredRun> find(long accountId, long id) {
-    return db.dsl().resultQuery(FIND_SQL, id, accountId).coerce(RUNS).fetchOptional().map(RunHistory::toStored);
+    return Rows.fetchOptional(db.dataSource(), FIND_SQL, RUNS, id, accountId).map(RunHistory::toStored);
   }
 
   /** The newest run of a job, optionally only among the given statuses. */
