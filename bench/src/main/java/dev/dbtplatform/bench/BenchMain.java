@@ -2,6 +2,7 @@ package dev.dbtplatform.bench;
 
 import dev.dbtplatform.bench.api.ApiBench;
 import dev.dbtplatform.bench.flush.FlushBench;
+import dev.dbtplatform.bench.scheduler.SchedulerBench;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.List;
  */
 public final class BenchMain {
   /** Every benchmark, in the order of their numbers. */
-  static final List<Benchmark> BENCHMARKS = List.<Benchmark>of(new ApiBench(), new FlushBench()).stream()
+  static final List<Benchmark> BENCHMARKS = List.<Benchmark>of(new ApiBench(), new FlushBench(), new SchedulerBench()).stream()
       .sorted(Comparator.comparingInt(Benchmark::number)).toList();
 
   private BenchMain() {}
