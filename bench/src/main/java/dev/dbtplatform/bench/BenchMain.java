@@ -5,6 +5,7 @@ import dev.dbtplatform.bench.flush.FlushBench;
 import dev.dbtplatform.bench.memory.MemoryBench;
 import dev.dbtplatform.bench.operator.ThroughputBench;
 import dev.dbtplatform.bench.prep.PrepBench;
+import dev.dbtplatform.bench.scheduler.SchedulerBench;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +21,8 @@ import java.util.List;
  */
 public final class BenchMain {
   /** Every benchmark, in the order of their numbers. */
-  static final List<Benchmark> BENCHMARKS = List.<Benchmark>of(new ThroughputBench(), new MemoryBench(), new ApiBench(),
-      new FlushBench(), new PrepBench()).stream()
+  static final List<Benchmark> BENCHMARKS = List.<Benchmark>of(new ThroughputBench(), new MemoryBench(),
+      new SchedulerBench(), new ApiBench(), new PrepBench(), new FlushBench()).stream()
       .sorted(Comparator.comparingInt(Benchmark::number)).toList();
 
   private BenchMain() {}

@@ -2,6 +2,7 @@ package dev.dbtplatform.operator.job;
 
 import dev.dbtplatform.contract.Cron;
 import dev.dbtplatform.contract.Json;
+import dev.dbtplatform.crd.DbtEnvironment;
 import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtJobStatus;
 import dev.dbtplatform.crd.DbtRun;
@@ -58,6 +59,7 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
   private final Clock clock;
   private final StatusWriter statusWriter;
   private final JobRuns runs;
+  private final JobEnvironments environments;
   private final FireLedger ledger = new FireLedger();
 
   /** @param catchUp how long after a fire its run may still be started, see {@link ScheduleDecision} */
@@ -68,6 +70,7 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
     this.clock = clock;
     this.statusWriter = new StatusWriter(client);
     this.runs = new JobRuns(client);
+    this.environments = new JobEnvironments(client);
   }
 
   @Override
@@ -88,7 +91,16 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
                 || JobRunSummary.succeededAndSaved(newRun) != JobRunSummary.succeededAndSaved(oldRun))
             .build(), context);
     runs.readFrom(informer);
-    return List.of(informer);
+    InformerEventSource<DbtEnvironment, DbtJob> environmentInformer = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(DbtEnvironment.class, DbtJob.class)
+            .withName("job-environments")
+            // A cache only: an environment's change starts no job's pass. A missing one is looked
+            // for again by the job itself (RECHECK_NOT_READY), and mapping each environment to its
+            // jobs would start thousands of passes at every status write of a shared environment.
+            .withSecondaryToPrimaryMapper(environment -> Set.of())
+            .build(), context);
+    environments.readFrom(environmentInformer);
+    return List.of(informer, environmentInformer);
   }
 
   @Override
@@ -100,7 +112,7 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
     String before = Json.write(status);
     Instant now = clock.instant();
     status.observedGeneration = job.getMetadata().getGeneration();
-    Optional<Duration> recheck = act(job, JobCheck.of(job, client), now);
+    Optional<Duration> recheck = act(job, JobCheck.of(job, client, environments), now);
     JobRunSummary.fill(status, runs.runsOf(job.getMetadata().getNamespace(), job.getMetadata().getName()));
     if (!before.equals(Json.write(status)) && !statusWriter.write(DbtJob.class, job)) {
       return UpdateControl.<DbtJob>noUpdate().rescheduleAfter(STALE_RETRY);
@@ -127,8 +139,25 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
     setReady(job, Conditions.TRUE, "Ready", readyMessage(job, check.cron()), now);
     Optional<Instant> next = schedule(job, check.cron(), now);
     startTriggeredRuns(job, now);
-    Duration untilNext = next.map(n -> Duration.between(clock.instant(), n)).orElse(RECHECK_READY);
+    Duration untilNext = next.map(n -> untilFire(clock.instant(), n)).orElse(RECHECK_READY);
     return Optional.of(untilNext.compareTo(RECHECK_READY) < 0 ? untilNext : RECHECK_READY);
+  }
+
+  /**
+   * The wait for the next fire, measured after the pass's API calls. Never negative: a pass that
+   * ends after the fire (a slow API server, a busy machine) must look again at once, and JOSDK's
+   * timer refuses a negative delay with an exception after the job's earlier timer is already
+   * cancelled, which leaves the job with no timer: it fires again only when some other event
+   * about it arrives. Rounded up to the millisecond, the timer's unit: rounded down, the pass
+   * would come just before the fire, find nothing due and have to be run again.
+   */
+  static Duration untilFire(Instant now, Instant fire) {
+    Duration wait = Duration.between(now, fire);
+    if (wait.isNegative()) {
+      return Duration.ZERO;
+    }
+    Duration whole = Duration.ofMillis(wait.toMillis());
+    return whole.equals(wait) ? whole : whole.plusMillis(1);
   }
 
   // ---- schedule ------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package dev.dbtplatform.operator.job;
 
 import dev.dbtplatform.contract.Cron;
-import dev.dbtplatform.crd.DbtEnvironment;
 import dev.dbtplatform.crd.DbtJob;
 import dev.dbtplatform.crd.DbtJobSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,7 +34,7 @@ record JobCheck(String reason, String message, Cron cron) {
     return ENVIRONMENT_NOT_FOUND.equals(reason) || TRIGGER_LOOP.equals(reason);
   }
 
-  static JobCheck of(DbtJob job, KubernetesClient client) {
+  static JobCheck of(DbtJob job, KubernetesClient client, JobEnvironments environments) {
     DbtJobSpec spec = job.getSpec();
     String namespace = job.getMetadata().getNamespace();
     if (spec == null || spec.environmentRef == null || blank(spec.environmentRef.name)) {
@@ -62,7 +61,7 @@ record JobCheck(String reason, String message, Cron cron) {
       return new JobCheck(TRIGGER_LOOP, "the completion triggers form a loop (" + loop + "): every run would start "
           + "another one; no run starts until one of these jobs triggers on something else", cron);
     }
-    if (client.resources(DbtEnvironment.class).inNamespace(namespace).withName(spec.environmentRef.name).get() == null) {
+    if (!environments.exists(namespace, spec.environmentRef.name)) {
       return new JobCheck(ENVIRONMENT_NOT_FOUND, "DbtEnvironment '" + spec.environmentRef.name
           + "' not found in namespace " + namespace + "; no run starts until it exists", cron);
     }

@@ -90,6 +90,49 @@ class DbtJobReconcilerTest {
   // ---- schedule ------------------------------------------------------------------------------
 
   @Test
+  void aPassThatEndsAfterTheNextFireLooksAgainAtOnce() {
+    DbtJob created = createJob(schedule("* * * * *"), Map.of());
+    String job = created.getMetadata().getName();
+    Instant fire = firstFireOf(created, "* * * * *");
+    // the pass starts 50 ms before the fire and its API calls take it 100 ms past it
+    java.time.Clock slowPass = new java.time.Clock() {
+      private boolean started;
+
+      @Override
+      public Instant instant() {
+        Instant now = started ? fire.plusMillis(100) : fire.minusMillis(50);
+        started = true;
+        return now;
+      }
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+    };
+    DbtJobReconciler reconciler = new DbtJobReconciler(client, CATCH_UP, new SchedulerMetrics(new SimpleMeterRegistry()),
+        slowPass);
+
+    UpdateControl<DbtJob> control = reconciler.reconcile(read(job), new UncachedContext<>(client));
+
+    assertThat(runsOf(job)).as("not due when the pass started").isEmpty();
+    assertThat(control.getScheduleDelay()).as("JOSDK's timer refuses a negative delay").contains(0L);
+  }
+
+  @Test
+  void theWaitForAFireIsRoundedUpToTheTimersMillisecond() {
+    Instant fire = Instant.parse("2026-01-01T10:00:00Z");
+    assertThat(DbtJobReconciler.untilFire(fire.minusSeconds(20).plusNanos(300_000), fire)).isEqualTo(Duration.ofMillis(20_000));
+    assertThat(DbtJobReconciler.untilFire(fire.minusSeconds(20), fire)).isEqualTo(Duration.ofSeconds(20));
+    assertThat(DbtJobReconciler.untilFire(fire.plusMillis(5), fire)).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
   void aFireCreatesExactlyOneRunOfTheJob() {
     DbtJob created = createJob(schedule("* * * * *"), Map.of(ApiGroup.JOB_ID_LABEL, "12", ApiGroup.ACCOUNT_ID_LABEL, "7"));
     String job = created.getMetadata().getName();
