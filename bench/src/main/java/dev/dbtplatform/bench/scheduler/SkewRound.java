@@ -1,5 +1,6 @@
 package dev.dbtplatform.bench.scheduler;
 
+import dev.dbtplatform.bench.operator.QuietStandIn;
 import dev.dbtplatform.embedded.EmbeddedKubernetes;
 import dev.dbtplatform.operator.DbtPlatformOperator;
 import dev.dbtplatform.operator.OperatorConfig;
@@ -60,8 +61,7 @@ final class SkewRound {
   private SkewRound() {}
 
   static Outcome run(Settings s, String name, PrintStream log) throws Exception {
-    try (StandInLog quiet = new StandInLog();
-         EmbeddedKubernetes kubernetes = EmbeddedKubernetes.start();
+    try (EmbeddedKubernetes kubernetes = QuietStandIn.start();
          KubernetesClient client = kubernetes.newClient();
          KubernetesClient plainClient = kubernetes.newClient()) {
       long created = System.nanoTime();
