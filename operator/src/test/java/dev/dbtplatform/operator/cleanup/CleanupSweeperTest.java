@@ -236,9 +236,10 @@ class CleanupSweeperTest {
 
   @Test
   void theOperatorStartsTheSweeperAndCountsItsDeletionsInItsMetrics() {
-    try (EmbeddedKubernetes own = EmbeddedKubernetes.start(); KubernetesClient ownClient = own.newClient();
-         DbtPlatformOperator operator = DbtPlatformOperator.start(ownClient, OperatorConfig.defaults()
-             .withMetricsPort(-1).withCleanup(new OperatorConfig.Cleanup(TTL, Duration.ofMillis(200))), Clock.systemUTC())) {
+    try (EmbeddedKubernetes own = EmbeddedKubernetes.start(); KubernetesClient ownClient = own.newClient()) {
+      // Stored finished before the operator starts, as a run that ended long ago is: with the
+      // operator already running, it would take the new run (no status yet, no git) as invalid
+      // and its status write could land after this one.
       DbtRun created = ownClient.resource(new DbtRun("default", "done-long-ago", spec())).create();
       DbtRunStatus status = new DbtRunStatus();
       status.phase = RunPhase.Succeeded;
@@ -247,10 +248,13 @@ class CleanupSweeperTest {
       created.setStatus(status);
       ownClient.resources(DbtRun.class).inNamespace("default").resource(created).updateStatus();
 
-      await().atMost(Duration.ofSeconds(15))
-          .until(() -> ownClient.resources(DbtRun.class).inNamespace("default").withName("done-long-ago").get() == null);
-      await().untilAsserted(() -> assertThat(operator.registry().scrape())
-          .contains("dbt_platform_cleanup_deletions_total{kind=\"DbtRun\",reason=\"expired-flushed\"} 1.0"));
+      try (DbtPlatformOperator operator = DbtPlatformOperator.start(ownClient, OperatorConfig.defaults()
+          .withMetricsPort(-1).withCleanup(new OperatorConfig.Cleanup(TTL, Duration.ofMillis(200))), Clock.systemUTC())) {
+        await().atMost(Duration.ofSeconds(15))
+            .until(() -> ownClient.resources(DbtRun.class).inNamespace("default").withName("done-long-ago").get() == null);
+        await().untilAsserted(() -> assertThat(operator.registry().scrape())
+            .contains("dbt_platform_cleanup_deletions_total{kind=\"DbtRun\",reason=\"expired-flushed\"} 1.0"));
+      }
     }
   }
 
