@@ -40,10 +40,15 @@ final class RunFollower {
           continue;
         }
         DbtRunStatus s = run.getStatus();
-        String view = s.phase + (s.logs != null && s.logs.flushedAt != null ? " logs flushed" : "");
-        if (!Objects.equals(lastSeen.put(name, view), view)) {
+        boolean flushed = s.logs != null && s.logs.flushedAt != null;
+        String view = s.phase + (flushed ? " logs flushed" : "");
+        String previous = lastSeen.put(name, view);
+        if (!Objects.equals(previous, view)) {
+          // the flush changes no phase: say what it did rather than repeat the run's message
+          String text = flushed && String.valueOf(s.phase).equals(previous) ? "logs and artifacts saved to object storage"
+              : s.message == null ? "" : s.message;
           out.printf("%6.1fs  %-12s %-10s %s%n", Duration.between(start, Instant.now()).toMillis() / 1000.0,
-              name, s.phase, s.message == null ? "" : s.message);
+              name, s.phase, text);
         }
         boolean flushedOrNothingToFlush = s.volumeName == null || (s.logs != null && s.logs.flushedAt != null);
         if (s.phase != null && s.phase.isTerminal() && flushedOrNothingToFlush) {
