@@ -298,8 +298,12 @@ public final class RunHistory {
         r.getRerunOf(), RunStatus.ofCode(r.getStatus()).orElseThrow(), r.getPhase(), r.getReason(), r.getStatusMessage(),
         r.getGitBranch(), r.getGitSha(), r.getCreatedAt(), r.getStartedAt(), r.getFinishedAt(),
         r.getQueuedSeconds(), r.getPrepSeconds(), r.getRunSeconds(),
-        fromJson(r.getSteps(), STEPS, List.of()), r.getLogsBucket(), r.getLogsPrefix(),
+        steps(r.getSteps()), r.getLogsBucket(), r.getLogsPrefix(),
         Boolean.TRUE.equals(r.getArtifactsSaved()), Boolean.TRUE.equals(r.getLogsPending()), r.getUpdatedAt());
+  }
+
+  private static List<StepResult> steps(String json) {
+    return json == null || json.isBlank() ? List.of() : new StoredSteps(json, text -> fromJson(text, STEPS, List.of()));
   }
 
   private static String toJson(Object value) {

@@ -92,8 +92,9 @@ final class RunJson {
     m.put("trigger", includes.contains("trigger") ? trigger(run) : null);
     m.put("job", includes.contains("job") ? related.get("job") : null);
     m.put("environment", includes.contains("environment") ? related.get("environment") : null);
-    m.put("in_progress_step_index", run.steps().stream().filter(s -> "Running".equals(s.status()))
-        .map(StepResult::index).findFirst().orElse(null));
+    // a finished run has no step in progress, and its steps are then not even read (see StoredSteps)
+    m.put("in_progress_step_index", status.isComplete() ? null : run.steps().stream()
+        .filter(s -> "Running".equals(s.status())).map(StepResult::index).findFirst().orElse(null));
     // where this run is in the cluster, for people who also use kubectl
     m.put("kubernetes", Map.of("namespace", run.namespace(), "name", run.name()));
     return m;
@@ -213,7 +214,12 @@ final class RunJson {
   /** HH:MM:SS, the form dbt Cloud gives durations in. */
   static String clock(Duration d) {
     long s = d.getSeconds();
-    return String.format("%02d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
+    return twoDigits(s / 3600) + ":" + twoDigits((s % 3600) / 60) + ":" + twoDigits(s % 60);
+  }
+
+  /** At least two digits (String.format costs more than the rest of a run's JSON). */
+  private static String twoDigits(long n) {
+    return n < 10 ? "0" + n : Long.toString(n);
   }
 
   /** "1 minute, 5 seconds". */

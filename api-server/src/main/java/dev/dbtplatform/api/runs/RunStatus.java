@@ -38,7 +38,15 @@ public enum RunStatus {
     return phase == null ? QUEUED : of(RunPhase.valueOf(phase));
   }
 
+  /** values() copies the array on every call; this is read for every run shown. */
+  private static final RunStatus[] ALL = values();
+
   public static Optional<RunStatus> ofCode(int code) {
-    return Arrays.stream(values()).filter(s -> s.code == code).findFirst();
+    for (RunStatus s : ALL) {
+      if (s.code == code) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
   }
 }

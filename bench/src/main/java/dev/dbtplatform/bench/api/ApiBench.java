@@ -62,7 +62,7 @@ public final class ApiBench implements Benchmark {
 
   @Override
   public Map<String, String> options() {
-    return Map.of("history-runs", "100000", "concurrency", "16", "warmup-seconds", "5", "seconds", "10");
+    return Map.of("history-runs", "100000", "concurrency", "16", "warmup-seconds", "20", "seconds", "10");
   }
 
   @Override
