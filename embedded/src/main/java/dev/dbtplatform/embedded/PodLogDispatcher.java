@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -19,7 +18,7 @@ import java.util.Optional;
  * {@code pods/{name}/log}, answered from a {@link PodLogs} with the real API's answers for a
  * missing pod, an unknown or unnamed container, and a container with no output yet.
  */
-final class PodLogDispatcher extends KubernetesCrudDispatcher {
+final class PodLogDispatcher extends IndexedCrudDispatcher {
   /**
    * The most of a container's output served, as the kubelet keeps it: it rotates a container's
    * log file at 10 MiB by default (containerLogMaxSize), and older output is no longer served.
@@ -31,7 +30,6 @@ final class PodLogDispatcher extends KubernetesCrudDispatcher {
   private final PodLogs logs;
 
   PodLogDispatcher(PodLogs logs) {
-    super(List.of());
     this.logs = logs;
   }
 
