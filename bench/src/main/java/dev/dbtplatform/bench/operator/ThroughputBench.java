@@ -40,8 +40,8 @@ public final class ThroughputBench implements Benchmark {
 
   @Override
   public Map<String, String> options() {
-    return Map.of("throughput-runs", "500", "throughput-rates", "10,20,50", "throughput-window-seconds", "10",
-        "throughput-run-seconds", "2", "throughput-timeout-seconds", "150", "throughput-warm-up-runs", "50");
+    return Map.of("throughput-runs", "5000", "throughput-rates", "10,20,50", "throughput-window-seconds", "10",
+        "throughput-run-seconds", "2", "throughput-timeout-seconds", "400", "throughput-warm-up-runs", "50");
   }
 
   @Override
@@ -115,7 +115,7 @@ public final class ThroughputBench implements Benchmark {
 
   private static String method(BenchSettings settings) {
     return String.format("Three measurements, each against a fresh embedded Kubernetes API stand-in (fabric8's mock "
-        + "server in CRUD mode) holding the project and environment the runs use, all in this JVM. A fast node "
+        + "server in CRUD mode, with the index by resource, namespace and name that EmbeddedKubernetes adds) holding the project and environment the runs use, all in this JVM. A fast node "
         + "stands in for kubelet and Job controller: it watches the operator's labelled pods and Jobs, moves each run "
         + "pod to Running and then to Succeeded through the status subresource, with a run summary of four "
         + "succeeded steps as its termination message, and for each log-flush Job creates its pod, succeeded with a "
