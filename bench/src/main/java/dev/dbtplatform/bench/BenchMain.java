@@ -16,8 +16,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * {@code make bench}: runs the benchmarks, each with its limit in the same run, prints the table
- * and writes BENCHMARKS.md.
+ * {@code make bench}: runs the benchmarks, each with its limit in the same run and each in a JVM
+ * of its own ({@link BenchFork}), prints the table and writes BENCHMARKS.md.
  */
 public final class BenchMain {
   /** Every benchmark, in the order of their numbers. */
@@ -28,14 +28,24 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    BenchResults results = run(BenchSettings.parse(args), System.out);
+    BenchResults results = run(BenchSettings.parse(args), System.out, BenchFork::run);
     System.out.println();
     System.out.println(BenchmarksReport.table(results));
     // the embedded servers leave non-daemon threads behind; everything is measured and written
     System.exit(0);
   }
 
+  /** How a benchmark is run: in this JVM, or in one of its own. */
+  interface Runner {
+    BenchSection run(Benchmark benchmark, BenchSettings settings, PrintStream log) throws Exception;
+  }
+
+  /** Runs the benchmarks in this JVM, one after another: what the smoke tests do. */
   public static BenchResults run(BenchSettings settings, PrintStream log) throws Exception {
+    return run(settings, log, (benchmark, s, out) -> benchmark.run(s, out));
+  }
+
+  static BenchResults run(BenchSettings settings, PrintStream log, Runner runner) throws Exception {
     Instant started = Instant.now();
     double loadAtStart = Machine.systemLoadAverage();
     long t0 = System.nanoTime();
@@ -43,7 +53,7 @@ public final class BenchMain {
     for (Benchmark benchmark : BENCHMARKS) {
       if (settings.only().contains(benchmark.key())) {
         log.printf("== %d. %s%n", benchmark.number(), benchmark.title());
-        sections.add(benchmark.run(settings, log));
+        sections.add(runner.run(benchmark, settings, log));
       }
     }
     BenchResults results = new BenchResults(settings, Machine.current(), loadAtStart, started,

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A tiny run of the API and flush benchmarks through BenchMain, as {@code make bench} runs them:
- * they run, produce numbers and write the report; times are never asserted.
+ * A tiny run of the API and flush benchmarks through BenchMain, as {@code make bench} runs them,
+ * each in a JVM of its own: they run, produce numbers that come back from the child, and write the
+ * report; times are never asserted.
  */
 class BenchSmokeTest {
   @TempDir Path tmp;
@@ -24,7 +25,8 @@ class BenchSmokeTest {
     BenchSettings tiny = BenchSettings.parse("--only=api,flush", "--output=" + report, "--history-runs=2000",
         "--concurrency=2", "--warmup-seconds=0.3", "--seconds=1", "--flush-mib=4");
 
-    BenchResults results = BenchMain.run(tiny, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    BenchResults results = BenchMain.run(tiny, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        BenchFork::run);
 
     BenchSection api = results.section(4);
     for (String load : new String[] {"lookup", "list", "ceiling", "pk"}) {
