@@ -61,10 +61,7 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   @Override
   public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
     List<Map.Entry<AttributeSet, String>> candidates = candidates(query);
-    if (candidates == null) {
-      return super.findResource(query);
-    }
-    return candidates.stream().filter(e -> e.getKey().matches(query)).findFirst().orElse(null);
+    return candidates == null ? super.findResource(query) : first(candidates, query);
   }
 
   @Override
@@ -77,9 +74,9 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     if (candidates == null) {
       return super.handleGet(path);
     }
-    return candidates.stream().filter(e -> e.getKey().matches(query)).findFirst()
-        .map(e -> new MockResponse().setResponseCode(200).setBody(e.getValue()))
-        .orElseGet(() -> new MockResponse().setResponseCode(404));
+    Map.Entry<AttributeSet, String> found = first(candidates, query);
+    return found == null ? new MockResponse().setResponseCode(404)
+        : new MockResponse().setResponseCode(200).setBody(found.getValue());
   }
 
   /**
@@ -94,8 +91,7 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     if (candidates == null) {
       return super.handleDelete(path);
     }
-    Map.Entry<AttributeSet, String> found = candidates.stream().filter(e -> e.getKey().matches(query))
-        .findFirst().orElse(null);
+    Map.Entry<AttributeSet, String> found = first(candidates, query);
     if (found == null) {
       return new MockResponse().setResponseCode(404);
     }
@@ -109,6 +105,12 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       processEvent(path, query, found.getKey(), resource, Serialization.asJson(resource));
     }
     return new MockResponse().setResponseCode(200).setBody(found.getValue());
+  }
+
+  /** The first candidate the query matches (there is at most one), as the mock's scan would find it; or null. */
+  private static Map.Entry<AttributeSet, String> first(List<Map.Entry<AttributeSet, String>> candidates,
+                                                       AttributeSet query) {
+    return candidates.stream().filter(e -> e.getKey().matches(query)).findFirst().orElse(null);
   }
 
   private List<Map.Entry<AttributeSet, String>> candidates(AttributeSet query) {
