@@ -8,7 +8,7 @@ import java.util.function.Function;
 /**
  * A run's steps as history stores them (JSON), read on first use. Most answers never look at
  * them (a run without {@code include_related=run_steps} shows none), and reading the JSON was
- * the largest single cost of a polled run lookup.
+ * one of the largest costs of a polled run lookup.
  */
 final class StoredSteps extends AbstractList<StepResult> {
   private final String json;
