@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,13 @@ public final class SharedClassArchive {
    */
   public static boolean create(Path archive, String javaExecutable, String classpath, List<String> jvmOptions,
       String mainClass, Map<String, String> env, Path outputFile, Duration timeout) {
+    Optional<Path> folder = classFolderBefore(classpath, mainClass);
+    if (folder.isPresent()) {
+      // the training run would load its main class after the folder, and the JVM would write nothing
+      LOG.info("no class archive: the class folder {} comes before {} on the classpath (as under a test runner); "
+          + "pods start without it", folder.get(), mainClass);
+      return false;
+    }
     List<String> command = new ArrayList<>();
     command.add(javaExecutable);
     command.addAll(jvmOptions);
@@ -74,5 +83,52 @@ public final class SharedClassArchive {
       LOG.info("the JVM wrote no class archive (its output is in {}): pods start without it", outputFile);
     }
     return written;
+  }
+
+  /**
+   * The first non-empty class folder on {@code classpath} before the entry that holds
+   * {@code mainClass}, if any. The JVM archives classes only when no non-empty folder comes before
+   * the last classpath entry it loaded a class from; a folder after them (as {@code make run} has
+   * one at the end) does no harm.
+   */
+  static Optional<Path> classFolderBefore(String classpath, String mainClass) {
+    String entry = mainClass.replace('.', '/') + ".class";
+    Path firstFolder = null;
+    for (String part : classpath.split(java.io.File.pathSeparator)) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      Path path = Path.of(part);
+      if (Files.isDirectory(path)) {
+        if (Files.isRegularFile(path.resolve(entry))) {
+          return Optional.ofNullable(firstFolder != null ? firstFolder : path);
+        }
+        if (firstFolder == null && !isEmpty(path)) {
+          firstFolder = path;
+        }
+      } else if (holds(path, entry)) {
+        return Optional.ofNullable(firstFolder);
+      }
+    }
+    return Optional.empty(); // not found: let the training run say what is wrong
+  }
+
+  private static boolean isEmpty(Path folder) {
+    try (var children = Files.list(folder)) {
+      return children.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean holds(Path jar, String entry) {
+    if (!Files.isRegularFile(jar)) {
+      return false;
+    }
+    try (JarFile file = new JarFile(jar.toFile())) {
+      return file.getEntry(entry) != null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

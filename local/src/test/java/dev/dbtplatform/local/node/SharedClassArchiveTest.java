@@ -52,6 +52,26 @@ class SharedClassArchiveTest {
   }
 
   @Test
+  void noTrainingRunWhenAClassFolderComesBeforeTheMainClass() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("folder/x"));
+    Files.writeString(folder.resolve("Some.class"), "");
+    String jar = jarOf(PrintArgs.class).toString();
+
+    assertThat(SharedClassArchive.create(dir.resolve("a.jsa"), LauncherScripts.currentJava(),
+        dir.resolve("folder") + ":" + jar, List.of(), PrintArgs.class.getName(), Map.of(),
+        dir.resolve("training/output.log"), Duration.ofMinutes(1))).isFalse();
+    assertThat(dir.resolve("training/output.log")).as("the training run never started").doesNotExist();
+
+    // a folder after the main class's jar (make run has one at the end), or an empty one before, does no harm
+    assertThat(SharedClassArchive.classFolderBefore(jar + ":" + dir.resolve("folder"), PrintArgs.class.getName()))
+        .isEmpty();
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertThat(SharedClassArchive.classFolderBefore(empty + ":" + jar, PrintArgs.class.getName())).isEmpty();
+    assertThat(SharedClassArchive.classFolderBefore(dir.resolve("folder") + ":" + jar, PrintArgs.class.getName()))
+        .contains(dir.resolve("folder"));
+  }
+
+  @Test
   void noArchiveWhenTheTrainingRunCannotStart() {
     assertThat(SharedClassArchive.create(dir.resolve("a.jsa"), dir.resolve("no-java").toString(), "", List.of(),
         "x.Main", Map.of(), dir.resolve("output.log"), Duration.ofSeconds(10))).isFalse();
