@@ -1,5 +1,6 @@
 package dev.dbtplatform.embedded;
 
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.AttributeType;
@@ -23,9 +24,6 @@ import java.util.Set;
  * so a change that would bypass the index fails loudly instead.
  */
 final class StoredObjects extends AbstractMap<AttributeSet, String> {
-  static final String PLURAL = "plural";
-  static final String NAMESPACE = "namespace";
-  static final String NAME = "name";
   /** The mock's wildcard value, which matches anything. */
   private static final String ANY = "*";
 
@@ -105,9 +103,9 @@ final class StoredObjects extends AbstractMap<AttributeSet, String> {
    * and queries without a name have none, and are found by the scan).
    */
   static String identity(AttributeSet attributes) {
-    String plural = exact(attributes, PLURAL);
-    String namespace = exact(attributes, NAMESPACE);
-    String name = exact(attributes, NAME);
+    String plural = exact(attributes, KubernetesAttributesExtractor.PLURAL);
+    String namespace = exact(attributes, KubernetesAttributesExtractor.NAMESPACE);
+    String name = exact(attributes, KubernetesAttributesExtractor.NAME);
     return plural == null || namespace == null || name == null ? null : plural + '/' + namespace + '/' + name;
   }
 
