@@ -1,6 +1,9 @@
 package dev.dbtplatform.embedded;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.AttributeSet;
@@ -8,6 +11,7 @@ import io.fabric8.mockwebserver.crud.CrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -20,6 +24,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * fabric8's CRUD dispatcher, finding one named object through an index ({@link StoredObjects})
  * instead of testing every stored object. Reads, writes and deletes of one object cost the same
  * however many objects are stored; lists and watches still test them all, as before.
+ *
+ * <p>A replace of the status subresource is refused with 409 Conflict when it carries a
+ * resourceVersion other than the stored one, as an API server refuses it; the base class checks
+ * this for the object itself only. Writers can then rely on the check, as they do on a cluster,
+ * instead of reading the object again before each write.
  *
  * <p>Requests are serialized by a lock of its own: reads share it, changes hold it alone, so a
  * read through the index never sees an object between the store's removal of its old state and
@@ -56,6 +65,35 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     } finally {
       held.unlock();
     }
+  }
+
+  @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    String path = request.getPath();
+    if (path.endsWith("/status")) {
+      // getBytes leaves the body for the base class to read
+      String sent = Serialization.unmarshal(new String(request.getBody().getBytes(), StandardCharsets.UTF_8),
+          JsonNode.class).path("metadata").path("resourceVersion").asText();
+      Map.Entry<AttributeSet, String> stored = sent.isEmpty() ? null : findResource(getKey(path));
+      if (stored != null) {
+        JsonNode current = Serialization.unmarshal(stored.getValue(), JsonNode.class);
+        if (!sent.equals(current.path("metadata").path("resourceVersion").asText())) {
+          return conflict(current);
+        }
+      }
+    }
+    return super.handleUpdate(request);
+  }
+
+  /** The answer of an API server to a write based on an older version of the object. */
+  private static MockResponse conflict(JsonNode current) {
+    String name = current.path("metadata").path("name").asText();
+    Status status = new StatusBuilder().withStatus("Failure").withReason("Conflict").withCode(409)
+        .withMessage("Operation cannot be fulfilled on " + current.path("kind").asText() + " \"" + name
+            + "\": the object has been modified; please apply your changes to the latest version and try again")
+        .withNewDetails().withName(name).withKind(current.path("kind").asText()).endDetails()
+        .build();
+    return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(status));
   }
 
   @Override

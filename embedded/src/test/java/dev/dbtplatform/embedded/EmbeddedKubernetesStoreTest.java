@@ -142,4 +142,31 @@ class EmbeddedKubernetesStoreTest {
         new io.fabric8.mockwebserver.crud.Attribute("namespace", "a"),
         new io.fabric8.mockwebserver.crud.Attribute("name", "*")))).isNull();
   }
+
+  @Test
+  void aStatusReplaceFromAnOlderVersionIsRefusedAsAnApiServerRefusesIt() {
+    dev.dbtplatform.crd.DbtRunSpec spec = new dev.dbtplatform.crd.DbtRunSpec();
+    spec.steps = java.util.List.of("dbt build");
+    client.resource(new DbtRun("a", "versioned", spec)).create();
+    DbtRun first = client.resources(DbtRun.class).inNamespace("a").withName("versioned").get();
+    DbtRun older = client.resources(DbtRun.class).inNamespace("a").withName("versioned").get();
+
+    first.setStatus(new dev.dbtplatform.crd.DbtRunStatus());
+    first.getStatus().message = "first";
+    DbtRun written = client.resources(DbtRun.class).inNamespace("a").resource(first).updateStatus();
+    assertThat(written.getMetadata().getResourceVersion()).isNotEqualTo(first.getMetadata().getResourceVersion());
+
+    older.setStatus(new dev.dbtplatform.crd.DbtRunStatus());
+    older.getStatus().message = "from the older version";
+    assertThatThrownBy(() -> client.resources(DbtRun.class).inNamespace("a").resource(older).updateStatus())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
+    assertThat(client.resources(DbtRun.class).inNamespace("a").withName("versioned").get().getStatus().message)
+        .isEqualTo("first");
+
+    written.getStatus().message = "second";
+    client.resources(DbtRun.class).inNamespace("a").resource(written).updateStatus();
+    assertThat(client.resources(DbtRun.class).inNamespace("a").withName("versioned").get().getStatus().message)
+        .isEqualTo("second");
+  }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -95,14 +96,12 @@ public final class FastNode implements AutoCloseable {
 
   private void start(Pod pod) {
     String now = Instant.now().toString();
-    boolean written = writeStatus(pod, new PodStatusBuilder().withPhase("Running").withStartTime(now)
+    Optional<Pod> written = writeStatus(pod, new PodStatusBuilder().withPhase("Running").withStartTime(now)
         .withContainerStatuses(new ContainerStatusBuilder().withName(container(pod)).withReady(true)
             .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(now).endRunning().build())
             .build())
         .build());
-    if (written) {
-      kubelet.schedule(() -> succeed(pod, now), runTime.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    written.ifPresent(running -> kubelet.schedule(() -> succeed(running, now), runTime.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   private void succeed(Pod pod, String startedAt) {
@@ -147,14 +146,14 @@ public final class FastNode implements AutoCloseable {
     }
   }
 
-  private boolean writeStatus(Pod pod, PodStatus status) {
+  /** Writes the status over the version of the pod given (the node's own last write of it): the stored pod, or empty. */
+  private Optional<Pod> writeStatus(Pod pod, PodStatus status) {
     try {
       Pod changed = new PodBuilder(pod).withStatus(status).build();
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(changed).updateStatus();
-      return true;
+      return Optional.of(client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(changed).updateStatus());
     } catch (KubernetesClientException e) {
       countUnlessGone(e);
-      return false;
+      return Optional.empty();
     }
   }
 

@@ -118,7 +118,7 @@ public final class DevelopSessionReconciler implements Reconciler<DbtDevelopSess
     } else {
       recheck = run(session, (DevelopResolver.Resolved) outcome, activity, now);
     }
-    if (!before.equals(Json.write(status)) && !statusWriter.write(DbtDevelopSession.class, session)) {
+    if (!before.equals(Json.write(status)) && statusWriter.write(DbtDevelopSession.class, session).isEmpty()) {
       return UpdateControl.<DbtDevelopSession>noUpdate().rescheduleAfter(STALE_RETRY);
     }
     UpdateControl<DbtDevelopSession> control = UpdateControl.noUpdate();

@@ -55,7 +55,7 @@ public final class DbtEnvironmentReconciler implements Reconciler<DbtEnvironment
       Conditions.set(status.conditions, status.observedGeneration, READY, Conditions.FALSE, reason, problem,
           clock.instant());
     }
-    if (!before.equals(Json.write(status)) && !statusWriter.write(DbtEnvironment.class, environment)) {
+    if (!before.equals(Json.write(status)) && statusWriter.write(DbtEnvironment.class, environment).isEmpty()) {
       return UpdateControl.<DbtEnvironment>noUpdate().rescheduleAfter(Duration.ofMillis(200));
     }
     return UpdateControl.<DbtEnvironment>noUpdate()

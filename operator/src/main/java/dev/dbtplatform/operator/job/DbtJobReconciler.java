@@ -11,6 +11,7 @@ import dev.dbtplatform.operator.metrics.SchedulerMetrics;
 import dev.dbtplatform.operator.metrics.SchedulerMetrics.Outcome;
 import dev.dbtplatform.operator.metrics.SchedulerMetrics.Trigger;
 import dev.dbtplatform.operator.status.Conditions;
+import dev.dbtplatform.operator.status.OwnWrites;
 import dev.dbtplatform.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -58,6 +59,7 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
   private final SchedulerMetrics metrics;
   private final Clock clock;
   private final StatusWriter statusWriter;
+  private final OwnWrites<DbtJob> ownWrites;
   private final JobRuns runs;
   private final JobEnvironments environments;
   private final FireLedger ledger = new FireLedger();
@@ -69,6 +71,7 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
     this.metrics = metrics;
     this.clock = clock;
     this.statusWriter = new StatusWriter(client);
+    this.ownWrites = new OwnWrites<>(job -> client.getKubernetesSerialization().clone(job));
     this.runs = new JobRuns(client);
     this.environments = new JobEnvironments(client);
   }
@@ -104,7 +107,10 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
   }
 
   @Override
-  public UpdateControl<DbtJob> reconcile(DbtJob job, Context<DbtJob> context) {
+  public UpdateControl<DbtJob> reconcile(DbtJob cached, Context<DbtJob> context) {
+    // The pass right after a fire is started by the new run's event, often before the cache has
+    // the status that fire wrote: start from that write instead of having this pass's refused.
+    DbtJob job = ownWrites.freshest(cached);
     if (job.getStatus() == null) {
       job.setStatus(new DbtJobStatus());
     }
@@ -114,8 +120,12 @@ public final class DbtJobReconciler implements Reconciler<DbtJob> {
     status.observedGeneration = job.getMetadata().getGeneration();
     Optional<Duration> recheck = act(job, JobCheck.of(job, client, environments), now);
     JobRunSummary.fill(status, runs.runsOf(job.getMetadata().getNamespace(), job.getMetadata().getName()));
-    if (!before.equals(Json.write(status)) && !statusWriter.write(DbtJob.class, job)) {
-      return UpdateControl.<DbtJob>noUpdate().rescheduleAfter(STALE_RETRY);
+    if (!before.equals(Json.write(status))) {
+      Optional<DbtJob> stored = statusWriter.write(DbtJob.class, job);
+      if (stored.isEmpty()) {
+        return UpdateControl.<DbtJob>noUpdate().rescheduleAfter(STALE_RETRY);
+      }
+      ownWrites.wrote(job, stored.get());
     }
     UpdateControl<DbtJob> control = UpdateControl.noUpdate();
     recheck.ifPresent(control::rescheduleAfter);

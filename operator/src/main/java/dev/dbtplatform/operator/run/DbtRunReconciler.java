@@ -15,12 +15,14 @@ import dev.dbtplatform.crd.RunLogs;
 import dev.dbtplatform.crd.RunPhase;
 import dev.dbtplatform.crd.RunStepStatus;
 import dev.dbtplatform.operator.OperatorConfig;
+import dev.dbtplatform.operator.cache.CachedLookup;
 import dev.dbtplatform.operator.metrics.RunMetrics;
 import dev.dbtplatform.operator.resources.FlushJobFactory;
 import dev.dbtplatform.operator.resources.ResourceNames;
 import dev.dbtplatform.operator.resources.RunLabels;
 import dev.dbtplatform.operator.resources.RunPodFactory;
 import dev.dbtplatform.operator.resources.RunVolumeFactory;
+import dev.dbtplatform.operator.status.OwnWrites;
 import dev.dbtplatform.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,24 +73,32 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   private final RunMetrics metrics;
   private final ObjectStoreCredentials credentials;
   private final StatusWriter statusWriter;
+  private final OwnWrites<DbtRun> ownWrites;
   private final RunEvents events;
   private final QueueWakeups wakeups = new QueueWakeups();
   private final RunTurns turns;
+  private final CachedLookup<DbtProject> projects;
+  private final CachedLookup<DbtEnvironment> environments;
   private final Clock clock;
 
   public DbtRunReconciler(KubernetesClient client, OperatorConfig config, RunMetrics metrics, Clock clock) {
     this.config = config;
     this.cluster = new RunCluster(client);
     this.statusWriter = new StatusWriter(client);
+    this.ownWrites = new OwnWrites<>(run -> client.getKubernetesSerialization().clone(run));
     this.events = new RunEvents(client);
     this.metrics = metrics;
     this.clock = clock;
     this.turns = new RunTurns(config.runSlots(), cluster, config.namespaces(), wakeups);
     this.credentials = new ObjectStoreCredentials(client, config.objectStore().credentialsNamespace(),
         config.objectStore().credentialsSecret());
-    this.resolver = new RunResolver(config,
-        (ns, name) -> Optional.ofNullable(client.resources(DbtProject.class).inNamespace(ns).withName(name).get()),
-        (ns, name) -> Optional.ofNullable(client.resources(DbtEnvironment.class).inNamespace(ns).withName(name).get()),
+    // Every run resolves its project and environment: from caches, not a request each (a run
+    // created right after its environment, before the cache has it, asks the API).
+    this.projects = new CachedLookup<>((ns, name) -> Optional.ofNullable(
+        client.resources(DbtProject.class).inNamespace(ns).withName(name).get()), CachedLookup.OnMiss.ASK_THE_API);
+    this.environments = new CachedLookup<>((ns, name) -> Optional.ofNullable(
+        client.resources(DbtEnvironment.class).inNamespace(ns).withName(name).get()), CachedLookup.OnMiss.ASK_THE_API);
+    this.resolver = new RunResolver(config, projects::find, environments::find,
         (ns, name) -> Optional.ofNullable(client.resources(DbtJob.class).inNamespace(ns).withName(name).get()),
         ns -> client.resources(DbtJob.class).inNamespace(ns).list().getItems(),
         clock);
@@ -96,11 +107,30 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   @Override
   public List<EventSource<?, DbtRun>> prepareEventSources(EventSourceContext<DbtRun> context) {
     metrics.readRunsFrom(() -> context.getPrimaryCache().list().toList());
+    InformerEventSource<DbtProject, DbtRun> projectCache = cacheOnly(context, DbtProject.class, "run-projects");
+    InformerEventSource<DbtEnvironment, DbtRun> environmentCache =
+        cacheOnly(context, DbtEnvironment.class, "run-environments");
+    projects.readFrom(projectCache);
+    environments.readFrom(environmentCache);
     return List.of(
         informer(context, Pod.class, "pods"),
         informer(context, PersistentVolumeClaim.class, "volumes"),
         informer(context, Job.class, "flush-jobs"),
+        projectCache,
+        environmentCache,
         wakeups);
+  }
+
+  /**
+   * An informer kept for reading only: a change starts no run's pass. Runs resolve once, and one
+   * waiting for a missing reference looks again by itself.
+   */
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, DbtRun> cacheOnly(
+      EventSourceContext<DbtRun> context, Class<R> type, String name) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, DbtRun.class)
+        .withName(name)
+        .withSecondaryToPrimaryMapper(resource -> Set.of())
+        .build(), context);
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, DbtRun> informer(
@@ -114,11 +144,13 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
 
   /**
    * Reads the world, decides, writes status, then deletes what the new status says is done with.
-   * The status write is refused when the run changed since it was read (a stale cache); nothing
-   * is deleted then, and the next reconcile starts again from the fresh run.
+   * The run is the cached one, or the operator's own last write of it while the cache lags behind
+   * that. The status write is refused when the run changed since it was read; nothing is deleted
+   * then, and the next reconcile starts again from the fresh run.
    */
   @Override
-  public UpdateControl<DbtRun> reconcile(DbtRun run, Context<DbtRun> context) {
+  public UpdateControl<DbtRun> reconcile(DbtRun cached, Context<DbtRun> context) {
+    DbtRun run = ownWrites.freshest(cached);
     if (run.getStatus() == null) {
       run.setStatus(new DbtRunStatus());
     }
@@ -132,9 +164,11 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     Optional<Duration> recheck = advance(view, now);
     boolean changed = !before.equals(Json.write(run.getStatus()));
     if (changed) {
-      if (!statusWriter.write(DbtRun.class, run)) {
+      Optional<DbtRun> stored = statusWriter.write(DbtRun.class, run);
+      if (stored.isEmpty()) {
         return UpdateControl.<DbtRun>noUpdate().rescheduleAfter(STALE_RETRY);
       }
+      ownWrites.wrote(run, stored.get());
       events.recordChanges(run, view.phaseRead(), flushBefore, now);
       metrics.recordChanges(run.getStatus(), view.phaseRead());
     }
@@ -260,7 +294,12 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   private Optional<Duration> drive(RunView view, Instant now) {
     DbtRun run = view.run();
     DbtRunStatus status = view.status();
-    Optional<Pod> pod = runPod(view);
+    Optional<Pod> pod = cachedRunPod(view);
+    if (pod.isEmpty() && (status.podUid != null || run.getSpec().isCancelRequested())) {
+      // The cache may not have caught up with a pod just created: ask the API before concluding.
+      // A pod the run never recorded and is not to stop needs no read: creating it finds it.
+      pod = cluster.livePod(view.namespace(), ResourceNames.runPod(view.name()));
+    }
 
     if (run.getSpec().isCancelRequested()) {
       pod.filter(p -> !PodOutcome.of(p).isFinished())
@@ -325,21 +364,20 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
     return Optional.empty();
   }
 
-  private Optional<Pod> runPod(RunView view) {
-    String name = ResourceNames.runPod(view.name());
-    Optional<Pod> cached = view.cached(Pod.class, name)
+  private Optional<Pod> cachedRunPod(RunView view) {
+    return view.cached(Pod.class, ResourceNames.runPod(view.name()))
         .filter(p -> RunLabels.COMPONENT_RUN.equals(RunLabels.component(p)));
+  }
+
+  private Optional<Pod> runPod(RunView view) {
+    Optional<Pod> cached = cachedRunPod(view);
     // The cache may not have caught up with a pod just created: ask the API before concluding.
-    return cached.isPresent() ? cached : cluster.livePod(view.namespace(), name);
+    return cached.isPresent() ? cached : cluster.livePod(view.namespace(), ResourceNames.runPod(view.name()));
   }
 
   private Optional<Duration> createPod(RunView view, Instant now) {
     DbtRun run = view.run();
     DbtRunStatus status = view.status();
-    if (cluster.hasStartedBefore(run)) {
-      // The cache is behind the operator's own writes: this run got a pod before. Never a second one.
-      return Optional.of(STALE_RETRY);
-    }
     PersistentVolumeClaim volume = cluster.createOrGet(
         RunVolumeFactory.build(run, config.runVolumeSize(), config.storageClass()));
     if (!RunLabels.isOwnedBy(volume, run)) {

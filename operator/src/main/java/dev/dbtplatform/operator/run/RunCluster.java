@@ -41,14 +41,6 @@ final class RunCluster {
     }
   }
 
-  /** Whether the stored run (not the cached one) already got a pod or ended. */
-  boolean hasStartedBefore(DbtRun run) {
-    DbtRun stored = client.resources(DbtRun.class)
-        .inNamespace(run.getMetadata().getNamespace()).withName(run.getMetadata().getName()).get();
-    return stored == null || stored.getStatus() != null
-        && (stored.getStatus().podUid != null || stored.getStatus().phaseOrQueued().isTerminal());
-  }
-
   /** The stored runs of one namespace. */
   List<DbtRun> liveRuns(String namespace) {
     return client.resources(DbtRun.class).inNamespace(namespace).list().getItems();

@@ -28,12 +28,12 @@ class StatusWriterTest {
       fresh.setStatus(new DbtRunStatus());
       fresh.getStatus().phase = RunPhase.Failed;
       fresh.getStatus().reason = "StepFailed";
-      assertThat(writer.write(DbtRun.class, fresh)).isTrue();
+      assertThat(writer.write(DbtRun.class, fresh)).isPresent();
 
       stale.setStatus(new DbtRunStatus());
       stale.getStatus().phase = RunPhase.Failed;
       stale.getStatus().reason = "PodDeleted";
-      assertThat(writer.write(DbtRun.class, stale)).isFalse();
+      assertThat(writer.write(DbtRun.class, stale)).isEmpty();
 
       DbtRun stored = client.resources(DbtRun.class).inNamespace("default").withName("r1").get();
       assertThat(stored.getStatus().reason).isEqualTo("StepFailed");
@@ -54,12 +54,12 @@ class StatusWriterTest {
       run.setStatus(new DbtRunStatus());
       run.getStatus().message = "first";
       run.getStatus().steps = List.of(step(1), step(2));
-      assertThat(writer.write(DbtRun.class, run)).isTrue();
+      assertThat(writer.write(DbtRun.class, run)).isPresent();
 
       run = client.resources(DbtRun.class).inNamespace("default").withName("r2").get();
       run.getStatus().message = null;
       run.getStatus().steps = List.of(step(1), step(2), step(3));
-      assertThat(writer.write(DbtRun.class, run)).isTrue();
+      assertThat(writer.write(DbtRun.class, run)).isPresent();
 
       DbtRun stored = client.resources(DbtRun.class).inNamespace("default").withName("r2").get();
       assertThat(stored.getStatus().steps).extracting(s -> s.index).containsExactly(1, 2, 3);
