@@ -23,7 +23,7 @@ class BenchSmokeTest {
   void apiAndFlushBenchmarksRunAndWriteTheReport() throws Exception {
     Path report = tmp.resolve("BENCHMARKS.md");
     BenchSettings tiny = BenchSettings.parse("--only=api,flush", "--output=" + report, "--history-runs=2000",
-        "--concurrency=2", "--warmup-seconds=0.3", "--seconds=1", "--flush-mib=4");
+        "--concurrency=2", "--warmup-seconds=0.3", "--warmup-max-seconds=0.5", "--seconds=1", "--flush-mib=4");
 
     BenchResults results = BenchMain.run(tiny, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         BenchFork::run);

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -35,7 +36,10 @@ public final class ApiBench implements Benchmark {
   private static final String PASSWORD = "bench-password";
 
   /** What to measure with. */
-  public record Settings(int historyRuns, int concurrency, Duration warmup, Duration window) {}
+  /** The JIT compiler counts as quiet below this share of one core, see {@link Warmup}. */
+  static final double QUIET_JIT = 0.02;
+
+  public record Settings(int historyRuns, int concurrency, Warmup warmup, Duration window) {}
 
   /** The loads measured and the database settings that shape them. */
   public record Outcome(List<LoadResult> loads, String postgresSettings, Duration fillTime) {}
@@ -62,13 +66,15 @@ public final class ApiBench implements Benchmark {
 
   @Override
   public Map<String, String> options() {
-    return Map.of("history-runs", "100000", "concurrency", "16", "warmup-seconds", "20", "seconds", "10");
+    return Map.of("history-runs", "100000", "concurrency", "16", "warmup-seconds", "20",
+        "warmup-max-seconds", "120", "seconds", "10");
   }
 
   @Override
   public BenchSection run(BenchSettings settings, PrintStream log) throws Exception {
     Settings s = new Settings(settings.integer("history-runs"), settings.integer("concurrency"),
-        settings.seconds("warmup-seconds"), settings.seconds("seconds"));
+        new Warmup(settings.seconds("warmup-seconds"), settings.seconds("warmup-max-seconds"), QUIET_JIT),
+        settings.seconds("seconds"));
     return section(s, measure(s, log));
   }
 
@@ -90,8 +96,11 @@ public final class ApiBench implements Benchmark {
       figures.put(keys[i] + ".p99Millis", l.get(i).p99Millis());
       figures.put(keys[i] + ".errors", (double) l.get(i).errors());
     }
-    String method = String.format("%,d runs in history, %d connections, %d s warm-up and %d s measured per load. ",
-        s.historyRuns(), s.concurrency(), s.warmup().toSeconds(), s.window().toSeconds())
+    String warmups = l.stream().map(r -> String.format("%.0f", r.warmupSeconds())).collect(Collectors.joining(", "));
+    String method = String.format("%,d runs in history, %d connections; each load warms up for at least %d s and at "
+            + "most %d s, until the JIT compiler goes quiet (here %s s, in the order of the rows), and is then "
+            + "measured for %d s. ", s.historyRuns(), s.concurrency(), s.warmup().least().toSeconds(),
+        s.warmup().most().toSeconds(), warmups, s.window().toSeconds())
         + "One JVM runs the embedded PostgreSQL (zonky: " + outcome.postgresSettings() + "), the embedded "
         + "Kubernetes API stand-in and the API server as ApiPlatform starts it, over **plain HTTP** "
         + "(ApiServerSettings.plain, as the API's tests use it; `make run` serves HTTPS) with the per-token rate "
@@ -99,9 +108,11 @@ public final class ApiBench implements Benchmark {
         + "one account (20 jobs, one in ten failed), inserted with one INSERT ... SELECT over generate_series and "
         + "analyzed. The load generator runs in the same JVM, on the same cores: a fixed number of platform "
         + "threads, each with one keep-alive HTTP/1.1 connection on loopback, sending the next request when the "
-        + "last one is answered (closed loop), with a service token (`Authorization: Token ...`). A warm-up, then "
-        + "a measured window (the warm-up is long because on 2 cores the JIT compiler still takes a sixth of the CPU "
-        + "15-20 s after start, seen in a CPU profile; measured after 5 s, the lookup did about 40% fewer requests): "
+        + "last one is answered (closed loop), with a service token (`Authorization: Token ...`). The warm-up ends "
+        + "once the JIT compiler threads spent less than " + Math.round(QUIET_JIT * 100) + "% of a core over the last "
+        + Warmup.QUIET_SPAN.toSeconds() + " s (CompilationMXBean's compilation time): on 2 cores, shared with the "
+        + "server and the load threads, the compiler is busy for 40-50 s after the server starts, and the lookup "
+        + "measured after a fixed 20 s made about two thirds of its steady rate. In the window, "
         + "requests/s counts the requests that started and ended in the window; p50/p99 are "
         + "their latencies. The run lookup picks a random run id per request; the list asks for one random job's "
         + "successful runs, newest first, 20 per page. Limits, same run and concurrency: `GET /` (no auth, no "
@@ -148,7 +159,7 @@ public final class ApiBench implements Benchmark {
   private static LoadResult measure(PrintStream log, Settings s, String name, LoadRun.WorkerFactory workers)
       throws InterruptedException {
     LoadResult result = LoadRun.run(name, s.concurrency(), s.warmup(), s.window(), workers);
-    log.printf("api: %-50s %s%n", name, result.figures());
+    log.printf("api: %-50s %s, after %.0f s of warm-up%n", name, result.figures(), result.warmupSeconds());
     return result;
   }
 

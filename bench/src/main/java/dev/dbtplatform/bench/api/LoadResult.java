@@ -2,7 +2,7 @@ package dev.dbtplatform.bench.api;
 
 /** What one fixed-concurrency load measured: requests completed in the window and their latency. */
 public record LoadResult(String name, int concurrency, long requests, long errors, double seconds,
-                         double p50Millis, double p99Millis) {
+                         double p50Millis, double p99Millis, double warmupSeconds) {
   public double perSecond() {
     return requests / seconds;
   }

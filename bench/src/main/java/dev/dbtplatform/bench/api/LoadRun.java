@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A closed-loop load: {@code concurrency} platform threads, each with a connection of its own,
- * send one request after another for a warm-up and then a measured window. Only requests that
- * start and end inside the window count, so warm-up and stragglers never skew the figures.
+ * send one request after another for a warm-up ({@link Warmup}) and then a measured window. Only
+ * requests that start and end inside the window count, so warm-up and stragglers never skew the
+ * figures.
  */
 public final class LoadRun {
   /** One thread's way to send one request; throws when the answer is not the expected one. */
@@ -24,12 +25,12 @@ public final class LoadRun {
 
   private LoadRun() {}
 
-  public static LoadResult run(String name, int concurrency, Duration warmup, Duration window, WorkerFactory factory)
+  public static LoadResult run(String name, int concurrency, Warmup warmup, Duration window, WorkerFactory factory)
       throws InterruptedException {
     CountDownLatch ready = new CountDownLatch(concurrency);
     CountDownLatch go = new CountDownLatch(1);
     AtomicLong errors = new AtomicLong();
-    long[] bounds = new long[2];
+    Window bounds = new Window();
     List<Latencies> perThread = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
@@ -39,13 +40,11 @@ public final class LoadRun {
         try (Worker worker = factory.open()) {
           ready.countDown();
           go.await();
-          long start = bounds[0];
-          long end = bounds[1];
-          for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+          for (long now = System.nanoTime(); now < bounds.end; now = System.nanoTime()) {
             try {
               worker.request();
               long done = System.nanoTime();
-              if (now >= start && done <= end) {
+              if (now >= bounds.start && done <= bounds.end) {
                 latencies.add(done - now);
               }
             } catch (Exception e) {
@@ -61,16 +60,24 @@ public final class LoadRun {
       t.start();
     }
     ready.await();
-    bounds[0] = System.nanoTime() + warmup.toNanos();
-    bounds[1] = bounds[0] + window.toNanos();
-    go.countDown(); // publishes bounds to the threads (happens-before through the latch)
+    go.countDown();
+    Duration warmedUp = warmup.await();
+    long start = System.nanoTime();
+    bounds.end = start + window.toNanos(); // first, so that a thread that sees the start sees the end
+    bounds.start = start;
     for (Thread t : threads) {
       t.join();
     }
     long[] all = Latencies.merge(perThread);
     Arrays.sort(all);
     return new LoadResult(name, concurrency, all.length, errors.get(), window.toNanos() / 1e9,
-        percentile(all, 0.50), percentile(all, 0.99));
+        percentile(all, 0.50), percentile(all, 0.99), warmedUp.toMillis() / 1e3);
+  }
+
+  /** The measured window: not begun and never ending until the warm-up is over. */
+  private static final class Window {
+    volatile long start = Long.MAX_VALUE;
+    volatile long end = Long.MAX_VALUE;
   }
 
   private static double percentile(long[] sorted, double q) {
