@@ -705,11 +705,8 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
 
   private void releaseVolume(RunView view) {
     String name = view.status().volumeName;
-    boolean exists = view.cached(PersistentVolumeClaim.class, name).isPresent()
-        || cluster.liveVolume(view.namespace(), name).isPresent();
-    if (exists) {
-      cluster.deleteVolume(view.namespace(), name);
-    }
+    view.cached(PersistentVolumeClaim.class, name).or(() -> cluster.liveVolume(view.namespace(), name))
+        .ifPresent(cluster::deleteVolume);
   }
 
   /**
@@ -717,13 +714,14 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
    * lost to a restart. The flush deleted it after a live look, and the cache holds every volume of
    * the operator once synced (a volume it has not seen yet arrives as an event that reconciles the
    * run again), so a live look here would add an API request to every later event of every finished
-   * run, and one per finished run at each operator start, without finding anything more.
+   * run, and one per finished run at each operator start, without finding anything more. A volume
+   * this operator deleted stays in the cache until its delete event arrives, and the status write
+   * before the delete starts a pass of its own before that: it is not deleted twice.
    */
   private void releaseCachedVolume(RunView view) {
-    String name = view.status().volumeName;
-    if (view.cached(PersistentVolumeClaim.class, name).isPresent()) {
-      cluster.deleteVolume(view.namespace(), name);
-    }
+    view.cached(PersistentVolumeClaim.class, view.status().volumeName)
+        .filter(volume -> !cluster.deletedBefore(volume))
+        .ifPresent(cluster::deleteVolume);
   }
 
   /** The termination message of the Job's last pod in the given phase. */

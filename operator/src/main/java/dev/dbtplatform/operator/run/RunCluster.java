@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,7 +22,17 @@ import java.util.Set;
  * existing object, deleting what is gone is a no-op.
  */
 final class RunCluster {
+  /** The last volumes deleted, by uid; far more than can be waiting for their delete events at once. */
+  private static final int DELETED_VOLUMES_KEPT = 4096;
+
   private final KubernetesClient client;
+  private final Set<String> deletedVolumes = Collections.newSetFromMap(Collections.synchronizedMap(
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > DELETED_VOLUMES_KEPT;
+        }
+      }));
 
   RunCluster(KubernetesClient client) {
     this.client = client;
@@ -73,8 +86,15 @@ final class RunCluster {
     client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
   }
 
-  void deleteVolume(String namespace, String name) {
-    client.persistentVolumeClaims().inNamespace(namespace).withName(name).delete();
+  void deleteVolume(PersistentVolumeClaim volume) {
+    client.persistentVolumeClaims().inNamespace(volume.getMetadata().getNamespace())
+        .withName(volume.getMetadata().getName()).delete();
+    deletedVolumes.add(volume.getMetadata().getUid());
+  }
+
+  /** Whether this volume (this very object, by uid) was deleted by this operator recently. */
+  boolean deletedBefore(PersistentVolumeClaim volume) {
+    return deletedVolumes.contains(volume.getMetadata().getUid());
   }
 
   void deleteJob(String namespace, String name) {
