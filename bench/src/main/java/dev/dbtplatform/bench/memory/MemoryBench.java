@@ -93,7 +93,11 @@ public final class MemoryBench implements Benchmark {
     figures.put("idle.baselineBytes", (double) idle.baselineBytes());
     String method = String.format("The operator runs in a child JVM of its own (%s, G1) started with this "
         + "benchmark's classpath; it connects to an embedded Kubernetes API stand-in (fabric8's mock server in "
-        + "CRUD mode) in the parent JVM, so the stand-in's objects are not in the heap measured. The child prints "
+        + "CRUD mode) in the parent JVM, so the stand-in's objects are not in the heap measured. Its client speaks "
+        + "HTTP/2 as to a cluster's API server (over cleartext here, h2c); when the JDK client misreads a large "
+        + "list on an upgraded connection, which happens now and then, the child is started again (at most "
+        + "three times). Over HTTP/1.1 the same caches measured about 45 MiB more, in byte arrays, which has "
+        + "not been explained. The child prints "
         + "its heap in use after GC (System.gc() three times, then the heap pools' usage after the last "
         + "collection, MemoryPoolMXBean.getCollectionUsage) before the operator starts (its baseline), then starts "
         + "the operator with DbtPlatformOperator.start (default configuration), which returns once its informers "
