@@ -294,12 +294,8 @@ public final class DbtRunReconciler implements Reconciler<DbtRun> {
   private Optional<Duration> drive(RunView view, Instant now) {
     DbtRun run = view.run();
     DbtRunStatus status = view.status();
-    Optional<Pod> pod = cachedRunPod(view);
-    if (pod.isEmpty() && (status.podUid != null || run.getSpec().isCancelRequested())) {
-      // The cache may not have caught up with a pod just created: ask the API before concluding.
-      // A pod the run never recorded and is not to stop needs no read: creating it finds it.
-      pod = cluster.livePod(view.namespace(), ResourceNames.runPod(view.name()));
-    }
+    // A pod the run never recorded and is not to stop needs no read from the API: creating it finds it.
+    Optional<Pod> pod = status.podUid != null || run.getSpec().isCancelRequested() ? runPod(view) : cachedRunPod(view);
 
     if (run.getSpec().isCancelRequested()) {
       pod.filter(p -> !PodOutcome.of(p).isFinished())

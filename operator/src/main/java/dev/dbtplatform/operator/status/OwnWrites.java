@@ -17,11 +17,12 @@ import java.util.function.UnaryOperator;
  * back) only to have the status write refused. Instead, while the cache still shows a version
  * that one of the operator's writes replaced, the reconcile starts from what that write stored.
  *
- * <p>Versions are only compared for equality, as Kubernetes allows. An entry is dropped as soon
- * as the cache shows any other version: the operator's write itself, or a later one, which
- * includes it. Each write is followed by its own watch event and reconcile (the controllers are
- * not generation-aware), so entries do not outlive the lag; one whose resource was deleted
- * before that is dropped after {@link #KEPT_AT_MOST}.
+ * <p>Versions are only compared for equality, as Kubernetes allows. An entry is dropped at the
+ * resource's next pass that finds the cache showing any other version: the operator's write
+ * itself, or a later one, which includes it. For the run reconciler, which is not
+ * generation-aware, each write's own watch event starts that pass at once; for jobs it is the
+ * job's next timer or run event. An entry whose resource is never passed again (deleted) is
+ * dropped after {@link #KEPT_AT_MOST}.
  */
 public final class OwnWrites<T extends HasMetadata> {
   /** Far beyond any lag of a working watch: an informer this far behind is resynchronizing anyway. */
